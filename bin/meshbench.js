@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Why: meshbench ships TypeScript sources and runs them through tsx, so `npm ci` is the whole
+// install (no build step to forget) and child processes load the same code the CLI does.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../src/cli/main.ts');
+process.exitCode = await main(process.argv);

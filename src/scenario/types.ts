@@ -1,0 +1,218 @@
+// Why: the scenario is parsed and validated once into these typed objects; everything after
+// (runner, proxy config, faults, gates) reads only these, never the YAML. All times are in
+// milliseconds unless a field name says otherwise (…S = seconds).
+
+export type ArmName = 'direct' | 'meshed';
+export const ARM_NAMES: readonly ArmName[] = ['direct', 'meshed'];
+
+export interface Scenario {
+  /** Path of the file it was read from, for messages and the result. */
+  file: string;
+  name: string;
+  description: string;
+  seed: number;
+  /** How many times each arm runs; arms alternate A B A B … */
+  repeats: number;
+  backend: BackendSpec;
+  topology: Topology;
+  load: LoadSpec;
+  arms: ArmName[];
+  mesh: MeshConfig;
+  faults: FaultSpec[];
+  /** Gate expressions, parsed by the gate module (e.g. "meshed.p99 < 25ms"). */
+  gates: string[];
+  gateOptions: GateOptions;
+  recovery: RecoveryOptions;
+  /** A real toxiproxy-server to use instead of the bundled one. */
+  toxiproxyUrl: string | null;
+}
+
+export type BackendSpec =
+  | { kind: 'embedded' }
+  | { kind: 'kubernetes'; kubeconfig: string | null; context: string | null; namespace: string | null };
+
+export interface Topology {
+  /** The service the load generator calls. */
+  entry: string;
+  services: ServiceSpec[];
+}
+
+export interface ServiceSpec {
+  name: string;
+  replicas: number;
+  /** Simulated DB query time per request. */
+  serviceTime: Distribution;
+  /** Simulated DB connection pool: at most this many queries at once per replica; the rest queue. */
+  pool: number;
+  responseBytes: number;
+  /** Downstream calls made (in order) before the DB work. */
+  calls: CallSpec[];
+  /** Zone label per replica (length = replicas), used by policy routing; null = unlabelled. */
+  zones: string[] | null;
+  /** A service the user already runs: no process is started, both arms call this URL. */
+  external: string | null;
+}
+
+export type Distribution =
+  | { kind: 'fixed'; ms: number }
+  | { kind: 'uniform'; minMs: number; maxMs: number }
+  | { kind: 'exponential'; meanMs: number }
+  | { kind: 'lognormal'; p50Ms: number; p99Ms: number };
+
+export interface CallSpec {
+  service: string;
+  /** The caller application's own retry policy, applied in the direct arm only. */
+  retry: AppRetryPolicy;
+}
+
+export interface AppRetryPolicy {
+  /** Per-attempt timeout; null = wait forever. */
+  timeoutMs: number | null;
+  retries: number;
+  backoffMs: number;
+}
+
+export interface LoadSpec {
+  /** Target arrivals per second (after the ramp, if any). */
+  rate: number;
+  arrival: 'constant' | 'poisson';
+  warmupS: number;
+  durationS: number;
+  /** Linear ramp from `fromRate` to `rate` over the first `overS` seconds of the measured part. */
+  ramp: { fromRate: number; overS: number } | null;
+  /** Cap on requests in flight; an arrival beyond it is counted as dropped, never delayed. */
+  maxInFlight: number;
+  /** Client-side timeout; a request past it counts as a timeout. */
+  timeoutMs: number;
+  method: string;
+  path: string;
+  /** Request classes mixed by weight (e.g. ordinary vs `sensitive-norway`). */
+  classes: RequestClass[];
+}
+
+export interface RequestClass {
+  name: string;
+  weight: number;
+  headers: Record<string, string>;
+}
+
+export type BalancerKind = 'p2c-ewma' | 'least-pending' | 'round-robin';
+
+export interface MeshConfig {
+  /** Outgoing router port (Linkerd convention 4140; 0 = any free port). */
+  port: number;
+  /** Admin port with Prometheus /metrics (9990; 0 = any free port). */
+  adminPort: number;
+  /** Address the router and admin bind to; loopback unless configured otherwise. */
+  bindAddress: string;
+  balancer: BalancerKind;
+  ewma: { decayMs: number; defaultRttMs: number };
+  retry: MeshRetryConfig;
+  breaker: BreakerConfig;
+  /** Per-route total timeout; the remaining deadline is propagated downstream. null = none. */
+  timeoutMs: number | null;
+  propagateDeadline: boolean;
+  /** Max pending requests per destination before shedding with 503; null = unlimited. */
+  maxPending: number | null;
+  routes: RouteSpec[];
+  limits: { maxHeaderBytes: number; headerTimeoutMs: number; idleTimeoutMs: number };
+}
+
+export interface MeshRetryConfig {
+  enabled: boolean;
+  /** Response statuses that are retried (connection failures before sending always are). */
+  retryOn: number[];
+  maxRetries: number;
+  retryNonIdempotent: boolean;
+  backoff: { baseMs: number; maxMs: number };
+  budget: { percentCanRetry: number; minRetriesPerSec: number; ttlMs: number };
+}
+
+export interface BreakerConfig {
+  enabled: boolean;
+  consecutiveFailures: number;
+  backoff: { minMs: number; maxMs: number; jitter: number };
+}
+
+export interface RouteSpec {
+  name: string;
+  /** Matches when the header is present (and equals `value`, when given). */
+  match: { header: string; value: string | null };
+  /** Only endpoints with these labels may receive the request. */
+  subset: Record<string, string>;
+  /** No matching endpoint → fail with 503 rather than fall back (always true for compliance). */
+  failClosed: boolean;
+}
+
+export type ToxicKind =
+  | 'latency'
+  | 'bandwidth'
+  | 'slow_close'
+  | 'timeout'
+  | 'reset_peer'
+  | 'slicer'
+  | 'limit_data';
+export const TOXIC_KINDS: readonly ToxicKind[] = [
+  'latency',
+  'bandwidth',
+  'slow_close',
+  'timeout',
+  'reset_peer',
+  'slicer',
+  'limit_data',
+];
+
+export type FaultKind =
+  | ToxicKind
+  | 'loss'
+  | 'partition'
+  | 'cpu-steal'
+  | 'noisy-neighbour'
+  | 'db-lock'
+  | 'kill'
+  | 'restart';
+
+/** Where a fault applies: a whole service, one replica, or the link from caller to callee. */
+export type FaultTarget =
+  | { kind: 'service'; service: string; replica: number | null }
+  | { kind: 'link'; from: string; to: string };
+
+interface FaultBase {
+  /** Human label, e.g. "db-lock user-service". */
+  name: string;
+  target: FaultTarget;
+  /** Offset from the start of the measured part of a phase. */
+  atMs: number;
+  durationMs: number;
+}
+
+export type FaultSpec =
+  | (FaultBase & {
+      kind: ToxicKind;
+      /** Toxiproxy attribute names and values (latency, jitter, rate, delay, timeout, …). */
+      attributes: Record<string, number>;
+      toxicity: number;
+      stream: 'upstream' | 'downstream';
+    })
+  | (FaultBase & { kind: 'loss'; percent: number; allowEmulation: boolean })
+  | (FaultBase & { kind: 'partition'; allowEmulation: boolean })
+  | (FaultBase & { kind: 'cpu-steal'; percent: number; periodMs: number })
+  | (FaultBase & { kind: 'noisy-neighbour'; hogs: number })
+  | (FaultBase & { kind: 'db-lock' })
+  | (FaultBase & { kind: 'kill' })
+  | (FaultBase & { kind: 'restart' });
+
+export interface GateOptions {
+  /** What an inconclusive gate (interval straddles the threshold) does to the exit code. */
+  inconclusive: 'pass' | 'fail';
+  confidence: number;
+}
+
+export interface RecoveryOptions {
+  /** Windowed p99 must be within this factor of the pre-fault p99 … */
+  p99Factor: number;
+  /** … and the success rate at least this … */
+  minSuccessRate: number;
+  /** … for this long, to count as recovered. */
+  stableMs: number;
+}
