@@ -1,0 +1,108 @@
+// Why: assembles one destination: its endpoints (shared state: load, breaker, counters), its
+// shared budget and admission counter, and one stack per policy route — the route's label subset
+// decides which endpoints its balancer may ever see, so a fail-closed route cannot leak.
+import http from 'node:http';
+import type { Clock } from '../../src/core/clock.ts';
+import type { Rng } from '../../src/core/rng.ts';
+import type { MeshConfig, RouteSpec } from '../../src/scenario/types.ts';
+import { Admission, admissionLayer } from './admission/admission-layer.ts';
+import { balancer, type BalancerTarget } from './balance/balancer.ts';
+import { PendingLoad } from './balance/load.ts';
+import { PeakEwmaLoad } from './balance/peak-ewma.ts';
+import { FailureAccrual } from './breaker/failure-accrual.ts';
+import type { EndpointConfig } from './config.ts';
+import { makeEndpoint, type Endpoint } from './endpoint.ts';
+import { proxyError } from './proxy-error.ts';
+import { RetryBudget } from './retry/retry-budget.ts';
+import { retryLayer } from './retry/retry-layer.ts';
+import { DEFAULT_ROUTE, inSubset, matchRoute } from './route/route-match.ts';
+import { buildStack, type Service, type StackModule } from './service.ts';
+import { metricsLayer } from './telemetry/metrics-layer.ts';
+import type { DestinationMetrics, ProxyMetrics } from './telemetry/proxy-metrics.ts';
+import { deadlineLayer } from './timeout/deadline-layer.ts';
+import { endpointClient } from './upstream/endpoint-client.ts';
+
+export interface StackDeps {
+  clock: Clock;
+  rng: Rng;
+  agent: http.Agent;
+  metrics: ProxyMetrics;
+}
+
+export interface Destination {
+  name: string;
+  endpoints: Endpoint[];
+  budget: RetryBudget | null;
+  admission: Admission | null;
+  metrics: DestinationMetrics;
+  /** Module names of each route's stack, outermost first (for state.json). */
+  stacks: Record<string, string[]>;
+  /** Selects the policy route from the headers and runs that route's stack. */
+  service: Service;
+}
+
+export function buildDestination(name: string, endpointConfigs: EndpointConfig[], mesh: MeshConfig, deps: StackDeps): Destination {
+  const { clock, rng, metrics } = deps;
+  const destMetrics = metrics.destination(name);
+  const endpoints = endpointConfigs.map((e) =>
+    makeEndpoint(
+      {
+        address: e.address,
+        labels: e.labels,
+        load: mesh.balancer === 'p2c-ewma' ? new PeakEwmaLoad(mesh.ewma.decayMs, mesh.ewma.defaultRttMs, clock.now()) : new PendingLoad(),
+        breaker: new FailureAccrual(mesh.breaker, rng),
+        metrics: metrics.endpoint(name, e.address, e.labels.zone ?? 'none'),
+      },
+      endpointClient(e.address, { agent: deps.agent, clock, propagateDeadline: mesh.propagateDeadline }),
+      clock,
+      mesh.breaker.enabled,
+    ),
+  );
+  const budget = mesh.retry.enabled ? new RetryBudget(mesh.retry.budget) : null;
+  const admission = mesh.maxPending !== null ? new Admission(mesh.maxPending) : null;
+
+  const shared: StackModule[] = [
+    ...(admission ? [{ name: 'admission', layer: admissionLayer(admission, destMetrics) }] : []),
+    { name: 'deadline', layer: deadlineLayer(mesh.timeoutMs, clock, destMetrics) },
+    ...(budget ? [{ name: 'retry', layer: retryLayer(mesh.retry, budget, clock, rng, destMetrics) }] : []),
+  ];
+  const stacks: Record<string, string[]> = {};
+  const routeStack = (route: string, members: Endpoint[], terminal?: Service): Service => {
+    const modules = [{ name: 'metrics', layer: metricsLayer(metrics.route(name, route), clock) }, ...(terminal ? [] : shared)];
+    stacks[route] = [...modules.map((m) => m.name), terminal ? 'fail-closed' : `balancer(${mesh.balancer})`];
+    const targets: BalancerTarget[] = members.map((endpoint) => ({
+      endpoint,
+      audit: metrics.auditRow(name, route, endpoint.labels.zone ?? 'none'),
+    }));
+    return buildStack(modules, terminal ?? balancer(mesh.balancer, targets, clock, rng));
+  };
+
+  const fallback = routeStack(DEFAULT_ROUTE, endpoints);
+  const routes = new Map<RouteSpec, Service>();
+  for (const spec of mesh.routes) {
+    const members = endpoints.filter((e) => inSubset(e.labels, spec.subset));
+    if (members.length > 0) routes.set(spec, spec.failClosed ? routeStack(spec.name, members) : withFallback(routeStack(spec.name, members), fallback));
+    else routes.set(spec, spec.failClosed ? routeStack(spec.name, [], async () => proxyError('no-subset-endpoint')) : fallback);
+  }
+
+  return {
+    name,
+    endpoints,
+    budget,
+    admission,
+    metrics: destMetrics,
+    stacks,
+    service: (req) => {
+      const spec = matchRoute(mesh.routes, req.headers);
+      return spec ? routes.get(spec)!(req) : fallback(req);
+    },
+  };
+}
+
+/** A route that is not fail-closed may use all endpoints when its whole subset is ejected. */
+function withFallback(route: Service, fallback: Service): Service {
+  return async (req) => {
+    const res = await route(req);
+    return res.proxyError === 'all-endpoints-ejected' ? fallback(req) : res;
+  };
+}

@@ -1,0 +1,49 @@
+// Why: a user reading a failed request must be able to tell the proxy's own refusal (shed,
+// ejected, fail-closed, deadline) from an upstream's answer; every proxy-made response names its
+// reason in one header with a stable value.
+import type { ProxyResponse } from './service.ts';
+
+export const PROXY_ERROR_HEADER = 'x-meshbench-proxy-error';
+
+export type ProxyErrorReason =
+  /** No destination for the Host header. */
+  | 'no-route'
+  /** A fail-closed policy route has no endpoint with the required labels. */
+  | 'no-subset-endpoint'
+  /** Every candidate endpoint is ejected by its circuit breaker. */
+  | 'all-endpoints-ejected'
+  /** Admission control: the destination has maxPending requests in flight. */
+  | 'shed'
+  /** The route timeout or the caller's propagated deadline passed. */
+  | 'deadline-exceeded'
+  /** The connection to the endpoint failed before the request was sent. */
+  | 'upstream-unreachable'
+  /** The endpoint reset or closed the connection after the request was sent. */
+  | 'upstream-reset'
+  | 'request-too-large'
+  | 'response-too-large'
+  /** A bug in the proxy; the request failed instead of the process. */
+  | 'internal-error';
+
+const STATUS: Record<ProxyErrorReason, number> = {
+  'no-route': 404,
+  'no-subset-endpoint': 503,
+  'all-endpoints-ejected': 503,
+  shed: 503,
+  'deadline-exceeded': 504,
+  'upstream-unreachable': 502,
+  'upstream-reset': 502,
+  'request-too-large': 413,
+  'response-too-large': 502,
+  'internal-error': 500,
+};
+
+export function proxyError(reason: ProxyErrorReason): ProxyResponse {
+  const body = Buffer.from(`meshbench proxy: ${reason}\n`);
+  return {
+    status: STATUS[reason],
+    headers: { [PROXY_ERROR_HEADER]: reason, 'content-type': 'text/plain' },
+    body,
+    proxyError: reason,
+  };
+}

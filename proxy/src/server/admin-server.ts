@@ -1,0 +1,27 @@
+// Why: operators and Prometheus look at the proxy here (Linkerd's admin port): /metrics in
+// Prometheus text, /admin/state.json with live balancer/breaker/budget state, /ready.
+import http from 'node:http';
+
+export interface AdminViews {
+  metrics(): string;
+  state(): unknown;
+}
+
+export function createAdminServer(views: AdminViews): http.Server {
+  return http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(views.metrics());
+    } else if (path === '/admin/state.json') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(views.state(), null, 2));
+    } else if (path === '/ready') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ready\n');
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found: try /metrics, /admin/state.json or /ready\n');
+    }
+  });
+}

@@ -1,0 +1,103 @@
+// Why: the proxy as a library call — the process entry, tests and benches all start it here.
+// It builds one stack per destination from the config, then binds the router and admin ports
+// (a taken port is an environment error naming the config field to change).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { realClock, type Clock } from '../../src/core/clock.ts';
+import { environmentError } from '../../src/core/errors.ts';
+import { seededRng, type Rng } from '../../src/core/rng.ts';
+import type { ProxyConfig, ProxyStats } from './config.ts';
+import { buildDestination, type Destination } from './destination.ts';
+import { hostRouter, noRouteService } from './route/host-router.ts';
+import { buildStack, type Service } from './service.ts';
+import { createAdminServer } from './server/admin-server.ts';
+import { createRouterServer } from './server/router-server.ts';
+import { metricsLayer } from './telemetry/metrics-layer.ts';
+import { renderPrometheus } from './telemetry/prometheus.ts';
+import { ProxyMetrics } from './telemetry/proxy-metrics.ts';
+import { liveState, proxyStats } from './telemetry/proxy-stats.ts';
+
+/** Seed of the proxy's own draws (P2C, jitter) when none is injected: runs stay reproducible. */
+const DEFAULT_SEED = 0x6d657368;
+
+export interface RunningProxy {
+  port: number;
+  adminPort: number;
+  stats(): ProxyStats;
+  /** Client connections the router holds open (a leak check: 0 once clients are gone). */
+  openConnections(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startProxy(config: ProxyConfig, deps: { clock?: Clock; rng?: Rng } = {}): Promise<RunningProxy> {
+  const clock = deps.clock ?? realClock;
+  const rng = deps.rng ?? seededRng(DEFAULT_SEED);
+  const { mesh } = config;
+  const metrics = new ProxyMetrics();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024, scheduling: 'lifo' });
+
+  const destinations: Destination[] = Object.entries(config.destinations).map(([name, d]) =>
+    buildDestination(name.toLowerCase(), d.endpoints, mesh, { clock, rng, agent, metrics }),
+  );
+  const byHost = new Map<string, Service>(destinations.map((d) => [d.name, d.service]));
+  const noRoute = buildStack([{ name: 'metrics', layer: metricsLayer(metrics.route('unknown', 'no-route'), clock) }], noRouteService);
+
+  const router = createRouterServer(hostRouter(byHost, noRoute), mesh.limits, metrics);
+  const admin = createAdminServer({
+    metrics: () => renderPrometheus(metrics, destinations, clock.now()),
+    state: () => liveState(metrics, destinations, clock.now()),
+  });
+
+  const port = await listen(router, mesh.port, mesh.bindAddress, 'mesh.port', 'router');
+  const adminPort = await listen(admin, mesh.adminPort, mesh.bindAddress, 'mesh.adminPort', 'admin').catch(async (err: unknown) => {
+    await closeServer(router);
+    throw err;
+  });
+
+  return {
+    port,
+    adminPort,
+    stats: () => proxyStats(metrics),
+    openConnections: () => new Promise((resolve) => router.getConnections((err, n) => resolve(err ? -1 : n))),
+    async close() {
+      await Promise.all([closeServer(router), closeServer(admin)]);
+      agent.destroy();
+    },
+  };
+}
+
+function listen(server: http.Server, port: number, host: string, field: string, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
+        reject(
+          environmentError(
+            'E_PROXY_BIND',
+            `the mesh proxy cannot bind its ${what} port ${host}:${port} (${err.code})`,
+            `Stop whatever uses port ${port}, or change ${field} in the scenario (0 = any free port).`,
+          ),
+        );
+      } else reject(err);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** In-flight requests may finish for this long after close(); then their sockets are cut. */
+const CLOSE_GRACE_MS = 500;
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

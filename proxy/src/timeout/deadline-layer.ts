@@ -1,0 +1,39 @@
+// Why: enforces the deadline: work for a request stops (its signal aborts, upstream requests are
+// cancelled) the moment it passes, and the client gets 504 `deadline-exceeded` — never later.
+import type { Clock } from '../../../src/core/clock.ts';
+import { proxyError } from '../proxy-error.ts';
+import type { Layer, ProxyResponse } from '../service.ts';
+import type { DestinationMetrics } from '../telemetry/proxy-metrics.ts';
+import { DEADLINE_PASSED } from './abort-reasons.ts';
+import { DEADLINE_HEADER, deadlineFor } from './deadline.ts';
+
+export function deadlineLayer(routeTimeoutMs: number | null, clock: Clock, metrics: DestinationMetrics): Layer {
+  return (inner) => async (req) => {
+    const now = clock.now();
+    const deadlineAt = deadlineFor(now, routeTimeoutMs, req.headers[DEADLINE_HEADER]);
+    if (deadlineAt === null) return inner(req);
+    const exceeded = (): ProxyResponse => {
+      metrics.deadlineExceeded++;
+      return proxyError('deadline-exceeded');
+    };
+    if (deadlineAt <= now) return exceeded();
+
+    const controller = new AbortController();
+    const onParentAbort = () => controller.abort(req.signal.reason);
+    req.signal.addEventListener('abort', onParentAbort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const passed = new Promise<'passed'>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort(DEADLINE_PASSED);
+        resolve('passed');
+      }, deadlineAt - now);
+    });
+    try {
+      const res = await Promise.race([inner({ ...req, deadlineAt, signal: controller.signal }), passed]);
+      return res === 'passed' || res.proxyError === 'deadline-exceeded' ? exceeded() : res;
+    } finally {
+      clearTimeout(timer);
+      req.signal.removeEventListener('abort', onParentAbort);
+    }
+  };
+}

@@ -1,0 +1,23 @@
+// Why: a caller that has already given up makes every further millisecond of work waste. The
+// proxy's deadline is the earlier of its route timeout and the caller's propagated deadline
+// (header `x-meshbench-deadline-ms`: remaining milliseconds, decimal). Pure: time is an argument.
+export const DEADLINE_HEADER = 'x-meshbench-deadline-ms';
+
+/** Absolute deadline (clock ms), or null when neither the route nor the caller sets one. */
+export function deadlineFor(now: number, routeTimeoutMs: number | null, incoming: string | string[] | undefined): number | null {
+  const remaining = parseRemaining(incoming);
+  const limits = [routeTimeoutMs, remaining].filter((v): v is number => v !== null);
+  return limits.length === 0 ? null : now + Math.min(...limits);
+}
+
+/** The header value to send downstream. */
+export function remainingHeader(deadlineAt: number, now: number): string {
+  return Math.max(0, deadlineAt - now).toFixed(1);
+}
+
+function parseRemaining(value: string | string[] | undefined): number | null {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw.trim() === '') return null;
+  const ms = Number(raw);
+  return Number.isFinite(ms) ? Math.max(0, ms) : null;
+}

@@ -1,0 +1,74 @@
+// Why: `meshbench run` — the main job: a scenario, both arms, the report, and the gates.
+import type { Command } from 'commander';
+import path from 'node:path';
+import { badInput, ExitCode } from '../../core/errors.ts';
+import { gateRunResult } from '../../gate/evaluate.ts';
+import { renderSummaryTable } from '../../report/text-table.ts';
+import { writeReport } from '../../report/write-report.ts';
+import { runScenario } from '../../runner/run-scenario.ts';
+import { applyOverrides, type ScenarioOverrides } from '../../scenario/overrides.ts';
+import { loadScenario } from '../../scenario/parse.ts';
+import { action } from '../action.ts';
+
+interface RunFlags {
+  out?: string;
+  arms?: string;
+  duration?: string;
+  seed?: string;
+  repeats?: string;
+  toxiproxy?: string;
+  quiet?: boolean;
+}
+
+function timestamp(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run a scenario: direct vs meshed, faults on a timeline, HTML report and result.json')
+    .argument('<scenario>', 'scenario YAML file (see scenarios/)')
+    .option('--out <dir>', 'directory for the report and result (default: reports/<scenario>-<time>)')
+    .option('--arms <list>', 'comma-separated arms to run, e.g. direct,meshed')
+    .option('--duration <seconds>', 'override load.duration (measured seconds per phase)')
+    .option('--seed <n>', 'override the scenario seed')
+    .option('--repeats <n>', 'override how often each arm runs')
+    .option('--toxiproxy <url>', 'use this toxiproxy-server instead of the bundled one')
+    .option('--quiet', 'no progress output')
+    .addHelpText('after', '\nExample:\n  $ meshbench run scenarios/baseline.yaml --duration 5 --out reports/quick\n')
+    .action(
+      action(async (file: string, flags: RunFlags) => {
+        const overrides: ScenarioOverrides = {
+          arms: flags.arms?.split(',').map((a) => a.trim()),
+          durationS: flags.duration === undefined ? undefined : parseNumber('--duration', flags.duration),
+          seed: flags.seed === undefined ? undefined : parseNumber('--seed', flags.seed),
+          repeats: flags.repeats === undefined ? undefined : parseNumber('--repeats', flags.repeats),
+        };
+        const scenario = applyOverrides(await loadScenario(file), overrides);
+        const runDir = flags.out ?? path.join('reports', `${path.basename(file, path.extname(file))}-${timestamp(new Date())}`);
+        const result = await runScenario(scenario, {
+          runDir,
+          quiet: flags.quiet ?? false,
+          tty: process.stderr.isTTY === true,
+          toxiproxyUrl: flags.toxiproxy ?? null,
+        });
+        const written = await writeReport(result, runDir);
+        process.stdout.write(`\n${renderSummaryTable(result)}\n`);
+        let exit: number = ExitCode.ok;
+        if (scenario.gates.length > 0) {
+        const gates = gateRunResult(result, {});
+          for (const gate of gates.gates) process.stdout.write(`${gate.verdict}\n`);
+          exit = gates.exitCode;
+        }
+        process.stdout.write(`result: ${written.json}\nreport: ${written.html}\n`);
+        return exit;
+      }),
+    );
+}
+
+function parseNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw badInput('E_FLAG', `${flag} must be a non-negative number, got "${value}"`, `For example ${flag} 10`);
+  return n;
+}

@@ -1,0 +1,311 @@
+// Why: the one place gates meet data. A pure function of run results: parse every gate, decide
+// what each one judges (a metric, a ratio, a margin, a change against the baseline), bootstrap
+// an interval for it, and turn intervals into pass / fail / inconclusive and an exit code.
+import { badInput } from '../core/errors.ts';
+import { deriveSeed, seededRng } from '../core/rng.ts';
+import type { ArmName } from '../scenario/types.ts';
+import type { RunResult } from '../result/types.ts';
+import {
+  dimensionOf,
+  evaluateExpr,
+  gateRefs,
+  hasMetric,
+  parseGates,
+  type CompareOp,
+  type Expr,
+  type Gate,
+  type MetricRef,
+  type Source,
+} from './grammar.ts';
+import { armSample, type ArmSample } from './arm-samples.ts';
+import { bootstrap, decide, type GateStatus, type Interval, type Samples } from './statistics.ts';
+import { formatInterval, formatValue, type DisplayUnit } from './format-value.ts';
+
+export interface EvaluateOptions {
+  baseline?: RunResult;
+  confidence: number;
+  inconclusive: 'pass' | 'fail';
+  /** Bootstrap seed; defaults to the scenario's seed, so a result always gates the same way. */
+  seed?: number;
+  /** Bootstrap resamples per gate (default 2000). */
+  iterations?: number;
+}
+
+export interface GateResult {
+  expression: string;
+  status: GateStatus;
+  /** What was judged, e.g. "meshed.p99", "meshed.p99 / direct.p99", "meshed.p99 vs baseline". */
+  statistic: string;
+  unit: DisplayUnit;
+  /** The statistic on all repeats as measured; for outcomes, the repeats that recovered. */
+  measured: number | null;
+  interval: Interval | null;
+  op: CompareOp | null;
+  threshold: number | null;
+  /** The same numbers as text, for the console, JUnit and Markdown. */
+  text: { measured: string; interval: string; threshold: string };
+  /** One line: `PASS meshed.p99 < 25ms — …`. */
+  verdict: string;
+}
+
+export interface GateReport {
+  scenario: string;
+  resultId: string;
+  baselineId: string | null;
+  confidence: number;
+  inconclusive: 'pass' | 'fail';
+  gates: GateResult[];
+  counts: Record<GateStatus, number>;
+  /** 0 when every gate passed (inconclusive counting as configured), 1 otherwise. */
+  exitCode: 0 | 1;
+}
+
+export const DEFAULT_ITERATIONS = 2000;
+
+/** Metrics that are never zero or negative, so `x op ref * c` can be judged as `x / ref op c`. */
+const POSITIVE_METRICS = new Set(['p50', 'p90', 'p99', 'p999', 'max', 'mean', 'achievedRps', 'amplification']);
+
+interface Judged {
+  statistic: string;
+  unit: DisplayUnit;
+  op: CompareOp;
+  threshold: number;
+  fn: (value: (ref: MetricRef) => number) => number;
+}
+
+function refText(r: MetricRef): string {
+  return `${r.source === 'baseline' ? 'baseline.' : ''}${r.arm}.${r.metric}`;
+}
+
+export function formatExpr(e: Expr, nested = false): string {
+  switch (e.kind) {
+    case 'number':
+      return e.dimension === 'time' ? formatValue(e.value, 'ms') : String(e.value);
+    case 'metric':
+      return refText(e.ref);
+    case 'negate':
+      return `-${formatExpr(e.operand, true)}`;
+    case 'binary': {
+      const s = `${formatExpr(e.left, true)} ${e.op} ${formatExpr(e.right, true)}`;
+      return nested ? `(${s})` : s;
+    }
+  }
+}
+
+/** `ref`, `ref * c` or `c * ref` with a positive metric: returns the ref and c. */
+function scaledRef(e: Expr): { ref: MetricRef; factor: number } | null {
+  const positive = (x: Expr): x is Extract<Expr, { kind: 'metric' }> => x.kind === 'metric' && POSITIVE_METRICS.has(x.ref.metric);
+  if (positive(e)) return { ref: e.ref, factor: 1 };
+  if (e.kind === 'binary' && e.op === '*') {
+    if (positive(e.left) && e.right.kind === 'number' && e.right.value > 0) return { ref: e.left.ref, factor: e.right.value };
+    if (positive(e.right) && e.left.kind === 'number' && e.left.value > 0) return { ref: e.right.ref, factor: e.left.value };
+  }
+  return null;
+}
+
+const RATES = new Set(['errorRate', 'timeoutRate']);
+
+/** Times in ms; rates and sums or differences of rates in %; anything else a plain number. */
+function unitOf(e: Expr): DisplayUnit {
+  if (dimensionOf(e) === 'time') return 'ms';
+  const additive = (x: Expr): boolean =>
+    x.kind === 'metric' ? RATES.has(x.ref.metric) : x.kind === 'negate' ? additive(x.operand) : x.kind === 'binary' && (x.op === '+' || x.op === '-') && additive(x.left) && additive(x.right);
+  return additive(e) ? 'percent' : 'number';
+}
+
+/** Decides what a gate judges against which threshold. */
+function judged(g: Exclude<Gate, { kind: 'outcome' }>): Judged {
+  if (g.kind === 'regression') {
+    const base: MetricRef = { ...g.ref, source: 'baseline' };
+    const worse = g.direction === 'higher-is-worse';
+    return {
+      statistic: `${refText(g.ref)} ${worse ? 'increase' : 'decrease'} vs baseline`,
+      unit: 'change',
+      op: g.op,
+      threshold: g.limit,
+      fn: (v) => (worse ? v(g.ref) / v(base) - 1 : 1 - v(g.ref) / v(base)),
+    };
+  }
+  const { left, right, op } = g;
+  if (!hasMetric(right)) {
+    const threshold = evaluateExpr(right, () => NaN);
+    return { statistic: formatExpr(left), unit: unitOf(left), op, threshold, fn: (v) => evaluateExpr(left, v) };
+  }
+  const scaled = scaledRef(right);
+  if (scaled) {
+    return {
+      statistic: `${formatExpr(left, true)} / ${refText(scaled.ref)}`,
+      unit: 'number',
+      op,
+      threshold: scaled.factor,
+      fn: (v) => evaluateExpr(left, v) / v(scaled.ref),
+    };
+  }
+  return {
+    statistic: `${formatExpr(left, true)} - ${formatExpr(right, true)}`,
+    unit: unitOf({ kind: 'binary', op: '-', left, right }),
+    op,
+    threshold: 0,
+    fn: (v) => evaluateExpr(left, v) - evaluateExpr(right, v),
+  };
+}
+
+function armLabel(source: Source): string {
+  return source === 'baseline' ? 'the baseline result' : 'the result';
+}
+
+/** Loads every arm sample the gates read, checking the data each metric needs is there. */
+function loadSamples(gates: Gate[], result: RunResult, baseline: RunResult | undefined): Samples {
+  const samples = new Map<Source, Map<ArmName, ArmSample>>([
+    ['current', new Map()],
+    ['baseline', new Map()],
+  ]);
+  const get = (source: Source, arm: ArmName, gate: Gate): ArmSample => {
+    const bySource = samples.get(source)!;
+    let s = bySource.get(arm);
+    if (!s) {
+      const from = source === 'baseline' ? baseline : result;
+      if (!from) {
+        throw badInput('gate-needs-baseline', `gate "${gate.text}" compares against a baseline, but none was given`, 'pass --baseline <result.json|name> (save one with `meshbench baseline save`)');
+      }
+      s = armSample(from, arm, armLabel(source));
+      bySource.set(arm, s);
+    }
+    return s;
+  };
+  for (const g of gates) {
+    if (g.kind === 'outcome') {
+      const s = get('current', g.arm, g);
+      if (s.repeats.every((r) => r.recovery === null)) throw noRecovery(g, g.arm);
+      continue;
+    }
+    for (const ref of gateRefs(g)) {
+      const s = get(ref.source, ref.arm, g);
+      if (ref.metric === 'amplification' && s.repeats.every((r) => r.amplificationPeak === null)) {
+        throw badInput('gate-metric-missing', `gate "${g.text}": ${armLabel(ref.source)} has no retry amplification for ${ref.arm} (no service counters were recorded)`, 'amplification needs per-service arrival counters; the embedded backend records them');
+      }
+      if (ref.metric === 'recoveryS' && s.repeats.every((r) => r.recovery === null)) throw noRecovery(g, ref.arm);
+    }
+  }
+  return samples;
+}
+
+function noRecovery(g: Gate, arm: ArmName) {
+  return badInput('gate-metric-missing', `gate "${g.text}": no recovery was measured for ${arm}`, 'recovery gates need a fault in the scenario (recovery is measured after each fault ends)');
+}
+
+const STATUS_WORD: Record<GateStatus, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' };
+const OP_TEXT: Record<CompareOp, string> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥' };
+
+function evaluateOutcome(g: Extract<Gate, { kind: 'outcome' }>, samples: Samples): GateResult {
+  const repeats = samples.get('current')!.get(g.arm)!.repeats.filter((r) => r.recovery !== null);
+  const recovered = repeats.filter((r) => r.recovery!.recovered).length;
+  const wanted = g.expectRecovered ? recovered : repeats.length - recovered;
+  const status: GateStatus = wanted === repeats.length ? 'pass' : wanted === 0 ? 'fail' : 'inconclusive';
+  const measured = `recovered in ${recovered}/${repeats.length} repeats`;
+  const expected = g.expectRecovered ? 'recovers in every repeat' : 'recovers in no repeat';
+  const why = status === 'inconclusive' ? ' — the repeats disagree' : '';
+  return {
+    expression: g.text,
+    status,
+    statistic: `${g.arm}.recovered`,
+    unit: 'number',
+    measured: recovered,
+    interval: null,
+    op: null,
+    threshold: null,
+    text: { measured, interval: '', threshold: expected },
+    verdict: `${STATUS_WORD[status]} ${g.text} — ${measured}, expected: ${expected}${why}`,
+  };
+}
+
+function evaluateComparison(g: Exclude<Gate, { kind: 'outcome' }>, samples: Samples, opts: EvaluateOptions, seed: number): GateResult {
+  const j = judged(g);
+  const { point, interval } = bootstrap(samples, j.fn, {
+    confidence: opts.confidence,
+    iterations: opts.iterations ?? DEFAULT_ITERATIONS,
+    rng: seededRng(deriveSeed(seed, g.text)),
+  });
+  const level = `${trimPct(opts.confidence)} CI`;
+  const thresholdUnit = j.unit === 'change' ? 'percent' : j.unit;
+  const threshold = `${OP_TEXT[j.op]} ${formatValue(j.threshold, thresholdUnit)}`;
+  const measured = formatValue(point, j.unit);
+  if (!interval) {
+    return {
+      expression: g.text,
+      status: 'inconclusive',
+      statistic: j.statistic,
+      unit: j.unit,
+      measured: Number.isNaN(point) ? null : point,
+      interval: null,
+      op: j.op,
+      threshold: j.threshold,
+      text: { measured, interval: 'undefined', threshold },
+      verdict: `${STATUS_WORD.inconclusive} ${g.text} — ${j.statistic} is undefined (division by zero?) in too many resamples`,
+    };
+  }
+  const status = decide(interval, j.op, j.threshold);
+  const span = formatInterval(interval.lo, interval.hi, j.unit);
+  const reason =
+    status === 'pass'
+      ? `whole interval ${threshold}`
+      : status === 'fail'
+        ? `whole interval violates ${threshold}`
+        : `interval straddles ${formatValue(j.threshold, thresholdUnit)}: noise exceeds the margin (more repeats or a longer run narrow it)`;
+  return {
+    expression: g.text,
+    status,
+    statistic: j.statistic,
+    unit: j.unit,
+    measured: point,
+    interval,
+    op: j.op,
+    threshold: j.threshold,
+    text: { measured, interval: span, threshold },
+    verdict: `${STATUS_WORD[status]} ${g.text} — ${j.statistic} = ${measured} (${level} ${span}); ${reason}`,
+  };
+}
+
+function trimPct(c: number): string {
+  return `${Number((c * 100).toFixed(2))}%`;
+}
+
+function validate(opts: EvaluateOptions): void {
+  if (!(opts.confidence > 0.5 && opts.confidence < 1)) {
+    throw badInput('gate-confidence', `confidence ${opts.confidence} is out of range`, 'use a level between 0.5 and 1, e.g. 0.95');
+  }
+  if (opts.inconclusive !== 'pass' && opts.inconclusive !== 'fail') {
+    throw badInput('gate-inconclusive', `inconclusive must be "pass" or "fail", not "${String(opts.inconclusive)}"`, 'e.g. --inconclusive fail');
+  }
+}
+
+/** Judges every gate on the result (and the baseline, for regression gates). */
+export function evaluateGates(result: RunResult, exprs: readonly string[], opts: EvaluateOptions): GateReport {
+  validate(opts);
+  const gates = parseGates(exprs);
+  const samples = loadSamples(gates, result, opts.baseline);
+  const seed = opts.seed ?? result.scenario.seed;
+  const results = gates.map((g) => (g.kind === 'outcome' ? evaluateOutcome(g, samples) : evaluateComparison(g, samples, opts, seed)));
+  const counts: Record<GateStatus, number> = { pass: 0, fail: 0, inconclusive: 0 };
+  for (const r of results) counts[r.status]++;
+  const failing = counts.fail > 0 || (opts.inconclusive === 'fail' && counts.inconclusive > 0);
+  return {
+    scenario: result.scenario.name,
+    resultId: result.id,
+    baselineId: opts.baseline?.id ?? null,
+    confidence: opts.confidence,
+    inconclusive: opts.inconclusive,
+    gates: results,
+    counts,
+    exitCode: failing ? 1 : 0,
+  };
+}
+
+/**
+ * What `meshbench run` calls after a run: the scenario's own gates with its gate options.
+ * A scenario without gates gives an empty, passing report.
+ */
+export function gateRunResult(result: RunResult, opts: { baseline?: RunResult; seed?: number } = {}): GateReport {
+  const { confidence, inconclusive } = result.scenario.gateOptions;
+  return evaluateGates(result, result.scenario.gates, { ...opts, confidence, inconclusive });
+}

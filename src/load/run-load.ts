@@ -1,0 +1,75 @@
+// Why: one phase of open-loop load, assembled from its three parts — schedule (when), executor
+// (send, measure from the intended time), recorder (histograms) — plus the HTTP sender. The
+// worker process wraps this in the IPC protocol; the lateness bench calls it in-process.
+import { realClock } from '../core/clock.ts';
+import type { WindowPoint } from '../result/types.ts';
+import { OpenLoopExecutor, type Mark, type Waiter } from './executor.ts';
+import { httpSender } from './http-sender.ts';
+import { preciseWaiter } from './precise-waiter.ts';
+import { Recorder, WINDOW_MS } from './recorder.ts';
+import { arrivalSchedule, measureStartMs, scheduleRngs } from './schedule.ts';
+import type { LoadgenConfig, LoadgenResult } from './types.ts';
+
+export interface LoadHooks {
+  /** Warmup is over: t = 0 of windows and of the fault timeline. */
+  onMeasureStart?: () => void;
+  /** A measured window is over and all its requests settled. */
+  onWindow?: (window: WindowPoint, inFlight: number) => void;
+}
+
+/** The lateness bench swaps in a naive waiter to compare against; the default is precise. */
+export interface LoadDeps {
+  wait?: Waiter;
+}
+
+export interface LoadRun {
+  /** Resolves after the last arrival's request has completed or timed out. */
+  done: Promise<LoadgenResult>;
+  /** End early: stop sending, let requests in flight settle, report what was measured. */
+  stop(): void;
+}
+
+export function startLoad(config: LoadgenConfig, hooks: LoadHooks = {}, deps: LoadDeps = {}): LoadRun {
+  const { load } = config;
+  const sender = httpSender(config);
+  const warmupMs = measureStartMs(load);
+  const durationMs = load.durationS * 1000;
+  let startedAt = new Date().toISOString();
+
+  const recorder = new Recorder(warmupMs, (window) => hooks.onWindow?.(window, executor.inFlight));
+  const marks: Mark[] = [
+    {
+      atMs: warmupMs,
+      run: () => {
+        startedAt = new Date().toISOString();
+        hooks.onMeasureStart?.();
+      },
+    },
+  ];
+  for (let end = WINDOW_MS; end < durationMs + WINDOW_MS; end += WINDOW_MS) {
+    const windowEnd = Math.min(end, durationMs);
+    marks.push({ atMs: warmupMs + windowEnd, run: () => recorder.closeThrough(windowEnd) });
+  }
+
+  const executor = new OpenLoopExecutor({
+    arrivals: arrivalSchedule(load, scheduleRngs(config.seed)),
+    marks,
+    maxInFlight: load.maxInFlight,
+    send: sender.send,
+    sink: recorder,
+    clock: realClock,
+    wait: deps.wait ?? preciseWaiter(realClock),
+  });
+
+  const done = executor
+    .run()
+    .then((summary) => {
+      const measuredMs = summary.stopped
+        ? Math.min(durationMs, Math.max(0, summary.endedAtMs - warmupMs))
+        : durationMs;
+      recorder.finish(measuredMs);
+      return recorder.result(startedAt, measuredMs);
+    })
+    .finally(() => sender.close());
+  return { done, stop: () => executor.stop() };
+}

@@ -1,0 +1,25 @@
+// Why: the first thing a user sees after a run is stdout; it must carry the numbers they came
+// for (percentiles, errors, rps, overhead), the measurement floor those numbers stand on, and
+// the verdict — in plain aligned text that survives CI logs and copy-paste.
+import type { RunResult } from '../result/types.ts';
+import { floorLine, overheadLine, summaryTable } from './summary-rows.ts';
+
+export function renderSummaryTable(result: RunResult): string {
+  const { header, rows } = summaryTable(result);
+  const lines = alignColumns([header, ...rows]);
+  const overhead = overheadLine(result);
+  if (overhead) lines.push(overhead);
+  lines.push(floorLine(result));
+  if (result.verdict) lines.push(`verdict: ${result.verdict}`);
+  return lines.join('\n') + '\n';
+}
+
+function alignColumns(table: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of table) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return table.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd((widths[i] ?? 0) + 2)))
+      .join(''),
+  );
+}

@@ -1,0 +1,98 @@
+// Why: the whole run — pre-flight, shared fault infrastructure, arms alternating over repeats,
+// the result — with one teardown that undoes everything the run created however it ends.
+import { mkdir } from 'node:fs/promises';
+import { environmentError } from '../core/errors.ts';
+import { checkFaultSupport, detectCapabilities } from '../faults/capabilities.ts';
+import { analyze } from '../analysis/analyze.ts';
+import { buildRunResult } from '../result/build.ts';
+import type { RunResult } from '../result/types.ts';
+import { startChild } from '../runtime/child.ts';
+import { Ledger, newRunId } from '../runtime/ledger.ts';
+import { Teardown } from '../runtime/teardown.ts';
+import { TOXIC_KINDS, type Scenario } from '../scenario/types.ts';
+import { describeEnvironment, meshbenchVersion } from './environment.ts';
+import { runPhase, type PhaseOutput } from './phase.ts';
+import { planPhases } from './plan.ts';
+import { createProgress, type Progress } from './progress.ts';
+
+export interface RunOptions {
+  /** Directory for this run's files (proxy config, result, report). */
+  runDir: string;
+  quiet?: boolean;
+  tty?: boolean;
+  /** A real toxiproxy-server's API URL; overrides the scenario's. */
+  toxiproxyUrl?: string | null;
+  progress?: Progress;
+}
+
+function needsToxiproxy(scenario: Scenario): boolean {
+  return scenario.faults.some((f) => (TOXIC_KINDS as readonly string[]).includes(f.kind));
+}
+
+async function startToxiproxy(url: string | null, teardown: Teardown): Promise<string> {
+  if (url) return url;
+  const child = startChild<never, { type: 'ready'; url: string }>('src/faults/toxiproxy/main.ts', { label: 'toxiproxy' });
+  teardown.add('process toxiproxy', () => child.stop());
+  return (await child.next('ready')).url;
+}
+
+export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
+  if (scenario.backend.kind !== 'embedded') {
+    throw environmentError(
+      'E_BACKEND_UNAVAILABLE',
+      `${scenario.file}: backend "${scenario.backend.kind}" is not available in meshbench ${meshbenchVersion()}; only the embedded backend (local processes on loopback) runs today`,
+      'Remove the `backend:` block (or set `backend: {kind: embedded}`) to run the scenario locally.',
+    );
+  }
+  const problems = checkFaultSupport(scenario.faults, await detectCapabilities());
+  if (problems.length > 0) {
+    throw environmentError(
+      'E_FAULT_UNSUPPORTED',
+      `this machine cannot inject the faults ${scenario.file} asks for:\n  - ${problems.join('\n  - ')}`,
+      'Fix the items above (run `meshbench doctor`), or remove those faults from the scenario.',
+    );
+  }
+  const progress = opts.progress ?? createProgress({ quiet: opts.quiet ?? false, tty: opts.tty ?? false, durationS: scenario.load.durationS });
+  const runId = newRunId();
+  const startedAt = new Date().toISOString();
+  await mkdir(opts.runDir, { recursive: true });
+  const ledger = Ledger.open(runId);
+  const teardown = new Teardown();
+  const onSignal = (signal: NodeJS.Signals) => {
+    progress.note(`${signal}: stopping the run and removing everything it created…`);
+    void teardown.run().finally(() => {
+      ledger.close();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const toxiproxyUrl = needsToxiproxy(scenario)
+      ? await startToxiproxy(opts.toxiproxyUrl ?? scenario.toxiproxyUrl, teardown)
+      : null;
+    const phases = planPhases(scenario.arms, scenario.repeats);
+    const outputs: PhaseOutput[] = [];
+    for (const [i, phase] of phases.entries()) {
+      progress.phaseStart(phase, i, phases.length);
+      const out = await runPhase(scenario, phase, { runId, runDir: opts.runDir, teardown, ledger, toxiproxyUrl, progress });
+      const lat = out.loadgen;
+      progress.phaseEnd(`${lat.requests.ok}/${lat.requests.scheduled} ok, ${lat.achievedRps.toFixed(0)} rps`);
+      outputs.push(out);
+    }
+    const result = buildRunResult(scenario, outputs, {
+      id: runId,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      meshbenchVersion: meshbenchVersion(),
+      environment: describeEnvironment(scenario),
+    });
+    return analyze(result);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    const failures = await teardown.run();
+    ledger.close();
+    if (failures.length > 0) progress.note(`cleanup problems (run \`meshbench clean\`):\n  ${failures.join('\n  ')}`);
+  }
+}

@@ -1,0 +1,285 @@
+// Why: one arm's wiring of the scenario's topology as local processes on loopback. Both arms
+// run the same services with the same seeds; they differ only in who the callers talk to:
+// direct — the callee's replicas, with the app's own retry policy; meshed — the bundled proxy,
+// with the app's retries and timeouts off (the mesh owns them). Links that carry a toxic fault
+// pass through a Toxiproxy proxy per callee replica, in both arms alike.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { environmentError } from '../core/errors.ts';
+import { deriveSeed } from '../core/rng.ts';
+import { ensureLinkProxy, linkProxyName, removeProxies } from '../faults/toxic-fault.ts';
+import { startChild, type Child } from '../runtime/child.ts';
+import type { Teardown } from '../runtime/teardown.ts';
+import type { ArmName, Scenario, ServiceSpec } from '../scenario/types.ts';
+import type { DownstreamConfig, ServiceCommand, ServiceConfig, ServiceCounters, ServiceEvent } from '../services/protocol.ts';
+import type { ProxyConfig } from '../../proxy/src/config.ts';
+import { calleesFirst } from './plan.ts';
+import { freePort, portIsFree } from './free-port.ts';
+
+const HOST = '127.0.0.1';
+const NO_APP_RETRIES = { timeoutMs: null, retries: 0, backoffMs: 0 } as const;
+
+type ServiceChild = Child<ServiceCommand, ServiceEvent>;
+type ProxyEvent = { type: 'ready'; port: number; adminPort: number } | ({ type: 'stats' } & ProxyStatsMessage);
+export interface ProxyStatsMessage {
+  counters: Record<string, number>;
+  audit: Array<{ route: string; zone: string; requests: number }>;
+}
+
+export interface Replica {
+  service: string;
+  index: number;
+  config: ServiceConfig;
+  child: ServiceChild;
+  address: string;
+  /** Stops the process and unregisters it from the teardown. */
+  stop: () => Promise<void>;
+}
+
+export interface TopologyContext {
+  runId: string;
+  runDir: string;
+  teardown: Teardown;
+  /** Toxiproxy API URL when some link carries a toxic fault. */
+  toxiproxyUrl: string | null;
+}
+
+export interface RunningTopology {
+  arm: ArmName;
+  replicas: Replica[];
+  /** Base URLs the load generator spreads its requests over. */
+  loadTargets: string[];
+  hostHeader: string | null;
+  proxy: { child: Child<{ type: 'stats' }, ProxyEvent>; port: number; adminPort: number; stop: () => Promise<void> } | null;
+  /** Toxiproxy proxy names per link "from->to", one per callee replica. */
+  linkProxies: Map<string, string[]>;
+  /** Real listening ports of a service's replicas (what packet-loss rules match). */
+  portsOf(service: string, replica?: number | null): number[];
+  sampleServices(): Promise<Map<string, ServiceCounters>>;
+  proxyStats(): Promise<ProxyStatsMessage | null>;
+  replicasOf(service: string, replica?: number | null): Replica[];
+  killReplica(replica: Replica): Promise<void>;
+  restartReplica(replica: Replica): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Resident memory and CPU seconds of a process, from /proc (Linux); empty elsewhere. */
+async function processUsage(pid: number): Promise<Record<string, number>> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 Hz on Linux).
+    const ticks = Number(stat[11]) + Number(stat[12]);
+    return { process_resident_memory_bytes: rssKb * 1024, process_cpu_seconds_total: ticks / 100 };
+  } catch {
+    return {};
+  }
+}
+
+export function linkKey(from: string, to: string): string {
+  return `${from}->${to}`;
+}
+
+function toxicLinks(scenario: Scenario): Set<string> {
+  const links = new Set<string>();
+  for (const f of scenario.faults) {
+    if (f.target.kind === 'link' && 'attributes' in f) links.add(linkKey(f.target.from, f.target.to));
+  }
+  return links;
+}
+
+async function startReplica(
+  config: ServiceConfig,
+  teardown: Teardown,
+): Promise<{ child: ServiceChild; port: number; stop: () => Promise<void> }> {
+  const child = startChild<ServiceCommand, ServiceEvent>('src/services/main.ts', { label: `${config.name}#${config.replica}` });
+  const unregister = teardown.add(`process ${child.label}`, () => child.stop());
+  child.send({ type: 'start', config });
+  const answer = await Promise.race([child.next<Extract<ServiceEvent, { type: 'ready' }>>('ready'), child.next<Extract<ServiceEvent, { type: 'error' }>>('error')]);
+  if (answer.type === 'error') {
+    await unregister();
+    throw environmentError('E_SERVICE_START', `${child.label} could not start: ${answer.message}`, 'Is the port free? Run `meshbench clean` if an earlier run was killed.');
+  }
+  return { child, port: answer.port, stop: unregister };
+}
+
+export async function startTopology(scenario: Scenario, arm: ArmName, ctx: TopologyContext): Promise<RunningTopology> {
+  const { teardown } = ctx;
+  const mesh = scenario.mesh;
+  const meshed = arm === 'meshed';
+  let proxyPort = 0;
+  if (meshed) {
+    if (mesh.port === 0) proxyPort = await freePort(HOST);
+    else if (await portIsFree(mesh.port, mesh.bindAddress)) proxyPort = mesh.port;
+    else
+      throw environmentError(
+        'E_PORT_IN_USE',
+        `the mesh proxy's port ${mesh.bindAddress}:${mesh.port} is already in use`,
+        'Stop what listens there (another meshbench run? `meshbench clean`), or set mesh.port: 0 in the scenario to use any free port.',
+      );
+  }
+  const proxyAddress = `${HOST}:${proxyPort}`;
+  const links = toxicLinks(scenario);
+  const linkProxies = new Map<string, string[]>();
+  const linkListens = new Map<string, string>();
+  let removeLinkProxies: (() => Promise<void>) | null = null;
+  /** Addresses a caller uses to reach each callee's replicas (through link proxies when faulted). */
+  const endpointsOf = new Map<string, Array<{ address: string; zone: string | null }>>();
+  const replicas: Replica[] = [];
+
+  const linkEndpoints = async (from: string, to: string): Promise<string[]> => {
+    const direct = endpointsOf.get(to)!.map((e) => e.address);
+    if (!links.has(linkKey(from, to)) || !ctx.toxiproxyUrl) return direct;
+    const existing = linkProxies.get(linkKey(from, to));
+    if (existing) return existing.map((name) => linkListens.get(name)!);
+    const toxiproxyUrl = ctx.toxiproxyUrl;
+    if (linkProxies.size === 0) {
+      removeLinkProxies = teardown.add('toxiproxy link proxies', async () => {
+        await removeProxies(toxiproxyUrl, `meshbench-${ctx.runId}-`);
+      });
+    }
+    const names: string[] = [];
+    const listens: string[] = [];
+    for (const [i, upstream] of direct.entries()) {
+      const name = linkProxyName(ctx.runId, from, to, i);
+      const { listen } = await ensureLinkProxy(toxiproxyUrl, { name, upstream });
+      names.push(name);
+      listens.push(listen);
+      linkListens.set(name, listen);
+    }
+    linkProxies.set(linkKey(from, to), names);
+    return listens;
+  };
+
+  const downstreams = async (spec: ServiceSpec): Promise<DownstreamConfig[]> => {
+    const out: DownstreamConfig[] = [];
+    for (const call of spec.calls) {
+      const targets = await linkEndpoints(spec.name, call.service);
+      out.push(
+        meshed
+          ? { service: call.service, targets: [proxyAddress], hostHeader: call.service, retry: NO_APP_RETRIES }
+          : { service: call.service, targets, hostHeader: call.service, retry: call.retry },
+      );
+    }
+    return out;
+  };
+
+  for (const spec of calleesFirst(scenario.topology.services)) {
+    if (spec.external) {
+      const url = new URL(spec.external);
+      endpointsOf.set(spec.name, [{ address: `${url.hostname}:${url.port || 80}`, zone: null }]);
+      continue;
+    }
+    const calls = await downstreams(spec);
+    const started = await Promise.all(
+      Array.from({ length: spec.replicas }, (_, index) => {
+        const config: ServiceConfig = {
+          name: spec.name,
+          replica: index,
+          host: HOST,
+          port: 0,
+          serviceTime: spec.serviceTime,
+          pool: spec.pool,
+          responseBytes: spec.responseBytes,
+          seed: deriveSeed(scenario.seed, 'services'),
+          calls,
+        };
+        return startReplica(config, teardown).then(({ child, port, stop }) => {
+          config.port = port;
+          return { service: spec.name, index, config, child, address: `${HOST}:${port}`, stop } satisfies Replica;
+        });
+      }),
+    );
+    replicas.push(...started);
+    endpointsOf.set(
+      spec.name,
+      started.map((r) => ({ address: r.address, zone: spec.zones?.[r.index] ?? null })),
+    );
+  }
+
+  let proxy: RunningTopology['proxy'] = null;
+  if (meshed) {
+    const destinations: ProxyConfig['destinations'] = {};
+    for (const spec of scenario.topology.services) {
+      const callers = scenario.topology.services.filter((s) => s.calls.some((c) => c.service === spec.name));
+      const via = callers.length === 1 ? await linkEndpoints(callers[0]!.name, spec.name) : endpointsOf.get(spec.name)!.map((e) => e.address);
+      const zones = endpointsOf.get(spec.name)!.map((e) => e.zone);
+      destinations[spec.name] = {
+        endpoints: via.map((address, i): { address: string; labels: Record<string, string> } => ({
+          address,
+          labels: zones[i] ? { zone: zones[i]! } : {},
+        })),
+      };
+    }
+    const config: ProxyConfig = { mesh: { ...mesh, port: proxyPort }, destinations };
+    const configFile = path.join(ctx.runDir, `proxy-${arm}.json`);
+    await writeFile(configFile, JSON.stringify(config, null, 2));
+    const child = startChild<{ type: 'stats' }, ProxyEvent>('proxy/main.ts', { label: 'mesh-proxy', args: ['--config', configFile] });
+    const stopProxy = teardown.add('process mesh-proxy', () => child.stop());
+    const ready = await child.next<Extract<ProxyEvent, { type: 'ready' }>>('ready').catch((err: Error) => {
+      throw environmentError('E_PROXY_START', `the mesh proxy did not start: ${err.message}`, 'Check mesh.port and mesh.adminPort are free, or set them to 0.');
+    });
+    proxy = { child, port: ready.port, adminPort: ready.adminPort, stop: stopProxy };
+  }
+
+  const entry = scenario.topology.entry;
+  const loadTargets = meshed
+    ? [`http://${proxyAddress}`]
+    : endpointsOf.get(entry)!.map((e) => `http://${e.address}`);
+
+  const replicasOf = (service: string, replica: number | null = null) =>
+    replicas.filter((r) => r.service === service && (replica === null || r.index === replica));
+
+  return {
+    arm,
+    replicas,
+    loadTargets,
+    hostHeader: meshed ? entry : null,
+    proxy,
+    linkProxies,
+    replicasOf,
+    portsOf: (service, replica = null) => replicasOf(service, replica).map((r) => r.config.port),
+    async sampleServices() {
+      const answers = await Promise.all(
+        replicas.map(async (r) => {
+          if (r.child.process.exitCode !== null || r.child.process.signalCode !== null) return null;
+          const wait = r.child.next<Extract<ServiceEvent, { type: 'stats' }>>('stats', 2000).catch(() => null);
+          r.child.send({ type: 'stats' });
+          const answer = await wait;
+          return answer ? { service: r.service, counters: answer.counters } : null;
+        }),
+      );
+      const sums = new Map<string, ServiceCounters>();
+      for (const a of answers) {
+        if (!a) continue;
+        const sum = sums.get(a.service);
+        if (!sum) sums.set(a.service, { ...a.counters });
+        else for (const k of Object.keys(sum) as Array<keyof ServiceCounters>) sum[k] += a.counters[k];
+      }
+      return sums;
+    },
+    async proxyStats() {
+      if (!proxy) return null;
+      const wait = proxy.child.next<Extract<ProxyEvent, { type: 'stats' }>>('stats', 2000).catch(() => null);
+      proxy.child.send({ type: 'stats' });
+      const answer = await wait;
+      if (!answer) return null;
+      return { counters: { ...answer.counters, ...(await processUsage(proxy.child.pid)) }, audit: answer.audit };
+    },
+    async killReplica(replica) {
+      replica.child.process.kill('SIGKILL');
+      await replica.child.exited;
+    },
+    async restartReplica(replica) {
+      await replica.stop();
+      const { child, stop } = await startReplica(replica.config, teardown);
+      replica.child = child;
+      replica.stop = stop;
+    },
+    async stop() {
+      await Promise.all([...replicas.map((r) => r.stop()), proxy?.stop()]);
+      await removeLinkProxies?.();
+    },
+  };
+}

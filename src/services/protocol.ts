@@ -1,0 +1,55 @@
+// Why: the runner controls synthetic service replicas over IPC (start, counters, DB lock), so
+// control traffic never mixes with the measured HTTP traffic.
+import type { AppRetryPolicy, Distribution } from '../scenario/types.ts';
+
+/** Header carrying the remaining deadline in milliseconds (set by the mesh proxy). */
+export const DEADLINE_HEADER = 'x-meshbench-deadline-ms';
+
+export interface DownstreamConfig {
+  service: string;
+  /** host:port addresses, used round-robin (direct: replicas; meshed: the proxy). */
+  targets: string[];
+  /** Host header to send, so a mesh proxy can route by it. */
+  hostHeader: string;
+  /** The app's own retry policy (direct arm); none in the meshed arm. */
+  retry: AppRetryPolicy;
+}
+
+export interface ServiceConfig {
+  name: string;
+  replica: number;
+  host: string;
+  /** 0 = any free port; a restart reuses the old one. */
+  port: number;
+  serviceTime: Distribution;
+  pool: number;
+  responseBytes: number;
+  seed: number;
+  calls: DownstreamConfig[];
+}
+
+export interface ServiceCounters {
+  /** Requests that arrived (every attempt, retries included). */
+  arrivals: number;
+  /** Requests answered 2xx. */
+  completed: number;
+  /** Requests dropped because their propagated deadline had passed. */
+  expired: number;
+  /** Requests answered with an error because a downstream call failed. */
+  failed: number;
+  inFlight: number;
+  queueDepth: number;
+  poolInUse: number;
+  /** Downstream attempts made by this replica (retries included). */
+  downstreamAttempts: number;
+}
+
+export type ServiceCommand =
+  | { type: 'start'; config: ServiceConfig }
+  | { type: 'stats' }
+  | { type: 'db-lock'; ms: number };
+
+export type ServiceEvent =
+  | { type: 'ready'; port: number }
+  | { type: 'stats'; counters: ServiceCounters }
+  | { type: 'error'; message: string };

@@ -1,0 +1,97 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { detectCapabilities } from '../../src/faults/capabilities.ts';
+import { meshbenchCgroups } from '../../src/faults/cgroup.ts';
+import type { HogCommand, HogEvent } from '../../src/faults/cpu-hog.ts';
+import { startCpuSteal, type CpuStealMechanism } from '../../src/faults/cpu-steal.ts';
+import { startChild, type Child } from '../../src/runtime/child.ts';
+import { cleanLeftovers } from '../../src/runtime/clean.ts';
+import { Ledger, newRunId } from '../../src/runtime/ledger.ts';
+
+const stateDir = mkdtempSync(path.join(tmpdir(), 'meshbench-test-'));
+process.env.MESHBENCH_STATE_DIR = stateDir;
+after(() => rmSync(stateDir, { recursive: true, force: true }));
+const caps = await detectCapabilities();
+
+type Hog = Child<HogCommand, HogEvent>;
+
+async function iterations(hog: Hog): Promise<number> {
+  const reply = hog.next<Extract<HogEvent, { type: 'count' }>>('count', 10_000);
+  hog.send({ type: 'count' });
+  return (await reply).iterations;
+}
+
+/** Time the target's main thread ran or waited for a CPU (ns), from /proc/<pid>/schedstat. */
+function runnableNs(pid: number): number {
+  const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+  return run! + wait!;
+}
+
+/**
+ * Share of a window the CPU-bound target was allowed to run: time running or runnable (waiting
+ * for a CPU) per wall-clock time. An unstolen busy loop is runnable all the time (≈ 1.0) however
+ * loaded the machine is; a frozen or stopped one is neither, which is exactly what steal takes
+ * away. (Loop iterations per second are no measure here: on this shared 2-core machine other
+ * sessions' load moves the target's iteration rate by ±30 % from one second to the next.)
+ */
+async function availableShare(pid: number, windowMs: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const r0 = runnableNs(pid);
+  await sleep(windowMs);
+  const r1 = runnableNs(pid);
+  return (r1 - r0) / Number(process.hrtime.bigint() - t0);
+}
+
+describe('startCpuSteal', () => {
+  const runId = newRunId();
+  let ledger: Ledger;
+  let hog: Hog;
+
+  before(async () => {
+    ledger = Ledger.open(runId);
+    hog = startChild<HogCommand, HogEvent>('src/faults/cpu-hog.ts', { label: 'cpu-steal target' });
+    await hog.next('ready', 15_000);
+    await sleep(300); // let the JIT settle
+  });
+  after(async () => {
+    await hog.stop(500);
+    await cleanLeftovers({ runId });
+  });
+
+  async function measure(percent: number, mechanism: CpuStealMechanism): Promise<{ share: number; freed: number; label: string }> {
+    const fault = await startCpuSteal({ ledger, runId, pid: hog.pid, percent, periodMs: 100, mechanism });
+    let share: number;
+    try {
+      share = await availableShare(hog.pid, 3000);
+    } finally {
+      await fault.stop();
+    }
+    const before = await iterations(hog);
+    const freed = await availableShare(hog.pid, 1000);
+    assert.ok((await iterations(hog)) > before, 'the target makes progress after stop()');
+    return { share, freed, label: fault.mechanism };
+  }
+
+  const cases: Array<{ percent: number; mechanism: CpuStealMechanism; skip: string | false }> = [
+    { percent: 50, mechanism: 'cgroup-freezer', skip: caps.cgroup.freezer === null ? 'no writable cgroup freezer (needs root)' : false },
+    { percent: 20, mechanism: 'cgroup-freezer', skip: caps.cgroup.freezer === null ? 'no writable cgroup freezer (needs root)' : false },
+    { percent: 50, mechanism: 'signals', skip: false },
+  ];
+  for (const c of cases) {
+    it(`${c.mechanism} at ${c.percent} % lets the target run ${100 - c.percent} % of the time, within 5 points`, { skip: c.skip }, async (t) => {
+      const cgroupBefore = readFileSync(`/proc/${hog.pid}/cgroup`, 'utf8');
+      const { share, freed, label } = await measure(c.percent, c.mechanism);
+      t.diagnostic(`available share ${share.toFixed(3)} (expected ${1 - c.percent / 100}), after stop ${freed.toFixed(3)}`);
+      assert.match(label, c.mechanism === 'signals' ? /SIGSTOP\/SIGCONT/ : /cgroup v[12]/);
+      assert.ok(Math.abs(share - (1 - c.percent / 100)) <= 0.05, `progress share ${share.toFixed(3)} under ${c.percent} % steal (${label})`);
+      assert.ok(freed > 0.95, `after stop the target may run all the time (share ${freed.toFixed(2)})`);
+      assert.equal(readFileSync(`/proc/${hog.pid}/cgroup`, 'utf8'), cgroupBefore, 'target is back in its original cgroups');
+      assert.deepEqual(meshbenchCgroups().filter((d) => d.includes(runId)), []);
+      assert.deepEqual(ledger.entries(), []);
+    });
+  }
+});

@@ -1,0 +1,34 @@
+// The pure parts of the toxics: latency draws, slice sizes and bandwidth pacing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { seededRng } from '../../../src/core/rng.ts';
+import { busyUntilAfter, latencyDelay, sliceSizes } from '../../../src/faults/toxiproxy/toxic-stages.ts';
+
+test('latency draws are uniform within latency ± jitter and reproducible from the seed', () => {
+  const rng = seededRng(3);
+  const values = Array.from({ length: 5000 }, () => latencyDelay(rng, 50, 10));
+  assert.ok(Math.min(...values) >= 40 && Math.max(...values) <= 60);
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  assert.ok(Math.abs(mean - 50) < 0.5, `mean ${mean}`);
+  assert.ok(values.filter((v) => v < 45).length > 1000, 'the low quarter is populated');
+  const again = seededRng(3);
+  assert.deepEqual(values.slice(0, 5), Array.from({ length: 5 }, () => latencyDelay(again, 50, 10)));
+  assert.equal(latencyDelay(seededRng(1), 0, 0), 0);
+  assert.ok(latencyDelay(seededRng(1), 2, 10) >= 0, 'never negative');
+});
+
+test('slices cover every byte with pieces of average ± variation', () => {
+  const rng = seededRng(9);
+  const sizes = sliceSizes(rng, 10_000, 100, 20);
+  assert.equal(sizes.reduce((a, b) => a + b, 0), 10_000);
+  assert.ok(sizes.slice(0, -1).every((s) => s >= 80 && s <= 120));
+  assert.deepEqual(sliceSizes(rng, 7, 100, 20), [7]);
+  assert.deepEqual(sliceSizes(rng, 0, 100, 20), []);
+  assert.deepEqual(sliceSizes(rng, 5, 1, 0), [1, 1, 1, 1, 1]);
+});
+
+test('bandwidth pacing: rate KB/s is rate bytes per ms, and idle time is not banked', () => {
+  assert.equal(busyUntilAfter(0, 1000, 10_000, 100), 1100);
+  assert.equal(busyUntilAfter(1100, 1050, 10_000, 100), 1200, 'queued behind the previous piece');
+  assert.equal(busyUntilAfter(1100, 5000, 1_000, 100), 5010, 'an idle pipe starts now');
+});

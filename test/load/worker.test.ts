@@ -1,0 +1,146 @@
+// The load-generator process end to end: real child process over IPC, real HTTP on loopback.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startChild, type Child } from '../../src/runtime/child.ts';
+import { decodeHistogram, summarizeMs } from '../../src/stats/histogram.ts';
+import type { LoadgenCommand, LoadgenConfig, LoadgenEvent } from '../../src/load/types.ts';
+import type { LoadSpec } from '../../src/scenario/types.ts';
+import type { WindowPoint } from '../../src/result/types.ts';
+
+const servers: http.Server[] = [];
+const children: Child<LoadgenCommand, LoadgenEvent>[] = [];
+
+after(async () => {
+  await Promise.all(children.map((c) => c.stop()));
+  for (const s of servers) s.closeAllConnections();
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+});
+
+async function server(handler: http.RequestListener): Promise<string> {
+  const s = http.createServer(handler);
+  servers.push(s);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+}
+
+function config(targets: string[], load: Partial<LoadSpec>): LoadgenConfig {
+  return {
+    targets,
+    hostHeader: 'frontend',
+    seed: 1,
+    load: {
+      rate: 200,
+      arrival: 'constant',
+      warmupS: 0.5,
+      durationS: 2,
+      ramp: null,
+      maxInFlight: 100,
+      timeoutMs: 1000,
+      method: 'GET',
+      path: '/work',
+      classes: [
+        { name: 'ordinary', weight: 3, headers: {} },
+        { name: 'sensitive-norway', weight: 1, headers: { 'x-data-class': 'sensitive-norway' } },
+      ],
+      ...load,
+    },
+  };
+}
+
+function worker(): Child<LoadgenCommand, LoadgenEvent> {
+  const child = startChild<LoadgenCommand, LoadgenEvent>('src/load/worker.ts', { label: 'loadgen' });
+  children.push(child);
+  return child;
+}
+
+test('the worker offers 200 rps for 2 s and reports latency from the intended send time', async () => {
+  const seen = { hosts: new Set<string>(), paths: new Set<string>(), sensitive: 0, total: 0 };
+  const base = await server((req, res) => {
+    seen.hosts.add(req.headers.host ?? '');
+    seen.paths.add(req.url ?? '');
+    seen.total++;
+    if (req.headers['x-data-class'] === 'sensitive-norway') seen.sensitive++;
+    setTimeout(() => res.end('ok'), 20);
+  });
+  const child = worker();
+  await child.next('ready');
+  const progress: WindowPoint[] = [];
+  child.onMessage((m) => {
+    if (m.type === 'progress') progress.push(m.window);
+  });
+  const events: string[] = [];
+  child.onMessage((m) => events.push(m.type));
+
+  child.send({ type: 'start', config: config([base], {}) });
+  const done = await child.next<Extract<LoadgenEvent, { type: 'done' }>>('done', 20_000);
+  const { result } = done;
+  const r = result.requests;
+
+  assert.equal(r.scheduled, 400);
+  assert.equal(r.scheduled, r.sent + r.dropped);
+  assert.equal(r.sent, r.ok + r.errors + r.timeouts);
+  assert.equal(r.ok, 400, JSON.stringify(r));
+  assert.deepEqual(r.byStatus, { '200': 400 });
+  assert.equal(result.measuredMs, 2000);
+  assert.ok(Math.abs(result.achievedRps - 200) < 1);
+
+  const latency = summarizeMs(decodeHistogram(result.histogram));
+  assert.equal(latency.count, 400);
+  // The server answers after 20 ms, so no sample can be below 20 ms; the upper bound leaves room
+  // for a busy shared machine (the spec'd 24 ms held when idle; 28 ms was seen at load average 5).
+  assert.ok(latency.p50 >= 20 && latency.p50 <= 35, `p50 ${latency.p50} ms`);
+  const lateness = summarizeMs(decodeHistogram(result.sendLateness));
+  assert.equal(lateness.count, 400);
+
+  assert.deepEqual(result.windows.map((w) => [w.t, w.scheduled, w.ok]), [[0, 200, 200], [1, 200, 200]]);
+  assert.deepEqual(progress, result.windows, 'each window was reported once as progress');
+  assert.deepEqual(events.filter((e) => e !== 'progress'), ['measure-start', 'done']);
+
+  // Warmup requests went out too (100 of them) but are not in the counts.
+  assert.equal(seen.total, 500);
+  assert.deepEqual([...seen.hosts], ['frontend']);
+  assert.deepEqual([...seen.paths], ['/work']);
+  assert.ok(seen.sensitive > 75 && seen.sensitive < 175, `sensitive-norway share ${seen.sensitive}/500`);
+
+  child.send({ type: 'stop' });
+  const exit = await child.exited;
+  assert.equal(exit.code, 0);
+});
+
+test('a server that never answers produces counted timeouts; stop ends the run early', async () => {
+  const base = await server(() => {
+    /* never answers */
+  });
+  const child = worker();
+  await child.next('ready');
+  child.send({ type: 'start', config: config([base], { warmupS: 0, durationS: 30, rate: 50, timeoutMs: 200 }) });
+  await child.next('measure-start');
+  await child.next('progress', 5000);
+  child.send({ type: 'stop' });
+  const { result } = await child.next<Extract<LoadgenEvent, { type: 'done' }>>('done', 5000);
+  const r = result.requests;
+
+  assert.ok(result.measuredMs >= 1000 && result.measuredMs < 5000, `measured ${result.measuredMs} ms`);
+  assert.ok(r.timeouts >= 45, JSON.stringify(r));
+  assert.equal(r.ok, 0);
+  assert.equal(r.errors, 0);
+  assert.equal(r.sent, r.timeouts);
+  assert.equal(r.scheduled, r.sent + r.dropped);
+  const latency = summarizeMs(decodeHistogram(result.histogram));
+  assert.ok(latency.p50 >= 200 && latency.p50 < 400, `timed-out requests are recorded at ~timeoutMs: ${latency.p50}`);
+
+  child.send({ type: 'stop' });
+  assert.equal((await child.exited).code, 0);
+});
+
+test('a bad target is reported as an error message, not a crash', async () => {
+  const child = worker();
+  await child.next('ready');
+  child.send({ type: 'start', config: config(['https://127.0.0.1:1'], {}) });
+  const err = await child.next<Extract<LoadgenEvent, { type: 'error' }>>('error');
+  assert.match(err.message, /not http:\/\//);
+  child.send({ type: 'stop' });
+  assert.equal((await child.exited).code, 0);
+});

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, test } from 'node:test';
+import { DEADLINE_HEADER, type ServiceConfig } from '../../src/services/protocol.ts';
+import { startSyntheticService, type RunningService } from '../../src/services/synthetic-service.ts';
+
+const running: Array<{ close(): Promise<void> }> = [];
+after(async () => {
+  await Promise.all(running.map((s) => s.close()));
+});
+
+async function service(overrides: Partial<ServiceConfig>): Promise<RunningService> {
+  const s = await startSyntheticService({
+    name: 'users',
+    replica: 0,
+    host: '127.0.0.1',
+    port: 0,
+    serviceTime: { kind: 'fixed', ms: 20 },
+    pool: 2,
+    responseBytes: 100,
+    seed: 1,
+    calls: [],
+    ...overrides,
+  });
+  running.push(s);
+  return s;
+}
+
+function get(port: number, headers: http.OutgoingHttpHeaders = {}): Promise<{ status: number; ms: number; body: string }> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: '/', headers, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - t0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+test('the DB pool makes capacity explicit: with pool 2 and 20 ms, the 3rd and 4th requests wait', async () => {
+  const s = await service({});
+  const results = await Promise.all([1, 2, 3, 4].map(() => get(s.port)));
+  const ms = results.map((r) => r.ms).sort((a, b) => a - b);
+  assert.ok(results.every((r) => r.status === 200 && r.body.length === 100));
+  assert.ok(ms[1]! >= 19 && ms[1]! < 35, `first two served in one service time, got ${ms}`);
+  assert.ok(ms[2]! >= 39, `the others queued behind them, got ${ms}`);
+  assert.equal(s.counters().arrivals, 4);
+  assert.equal(s.counters().completed, 4);
+});
+
+test('work whose propagated deadline has passed is dropped before the database call', async () => {
+  const s = await service({ pool: 1, serviceTime: { kind: 'fixed', ms: 50 } });
+  const [first, second] = await Promise.all([get(s.port, { [DEADLINE_HEADER]: '1000' }), get(s.port, { [DEADLINE_HEADER]: '10' })]);
+  assert.equal(first.status, 200);
+  assert.equal(second.status, 504, 'the second waited for the pool past its 10 ms deadline');
+  assert.equal(s.counters().expired, 1);
+  assert.equal(s.counters().completed, 1);
+});
+
+test('a DB lock queues requests until it lifts', async () => {
+  const s = await service({ pool: 4, serviceTime: { kind: 'fixed', ms: 5 } });
+  s.lockDb(300);
+  const pending = Promise.all([1, 2, 3, 4, 5, 6].map(() => get(s.port)));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(s.counters().queueDepth, 2, 'four hold connections while the table is locked, two wait for one');
+  const results = await pending;
+  assert.ok(results.every((r) => r.status === 200 && r.ms >= 290), 'every request waited out the lock');
+});
+
+test('in the direct arm a naive caller retries timed-out attempts: 1 + retries attempts reach the callee', async () => {
+  const slow = await service({ name: 'slow', pool: 64, serviceTime: { kind: 'fixed', ms: 200 } });
+  const caller = await service({
+    name: 'frontend',
+    serviceTime: { kind: 'fixed', ms: 1 },
+    calls: [{ service: 'slow', targets: [`127.0.0.1:${slow.port}`], hostHeader: 'slow', retry: { timeoutMs: 50, retries: 3, backoffMs: 0 } }],
+  });
+  const r = await get(caller.port);
+  assert.equal(r.status, 504);
+  assert.ok(r.ms >= 190 && r.ms < 400, `four 50 ms attempts, got ${r.ms} ms`);
+  assert.equal(caller.counters().downstreamAttempts, 4);
+  await new Promise((res) => setTimeout(res, 50));
+  assert.equal(slow.counters().arrivals, 4, 'every abandoned attempt still arrived at the callee');
+});
+
+test('context headers (request class) are passed on to downstream calls', async () => {
+  let seen: http.IncomingHttpHeaders = {};
+  const probe = http.createServer((req, res) => {
+    seen = req.headers;
+    res.end('ok');
+  });
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  running.push({ close: () => new Promise<void>((r) => probe.close(() => r())) });
+  const port = (probe.address() as AddressInfo).port;
+  const caller = await service({
+    name: 'frontend',
+    serviceTime: { kind: 'fixed', ms: 1 },
+    calls: [{ service: 'users', targets: [`127.0.0.1:${port}`], hostHeader: 'users', retry: { timeoutMs: null, retries: 0, backoffMs: 0 } }],
+  });
+  const r = await get(caller.port, { 'x-data-class': 'sensitive-norway', [DEADLINE_HEADER]: '500' });
+  assert.equal(r.status, 200);
+  assert.equal(seen['x-data-class'], 'sensitive-norway');
+  assert.equal(seen.host, 'users');
+  const remaining = Number(seen[DEADLINE_HEADER]);
+  assert.ok(remaining > 400 && remaining <= 500, `the remaining deadline is passed on, got ${remaining}`);
+});
