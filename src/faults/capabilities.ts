@@ -116,18 +116,20 @@ export function requiredMechanisms(faults: FaultSpec[]): MechanismNeed[] {
 
 /**
  * Problems that stop these faults from running as specified, each with its fix; empty when
- * all can run. Loss and partition with `allowEmulation` never block: the runner then uses the
- * labelled emulation. CPU steal never blocks: without a writable freezer it uses signals.
+ * all can run. Loss and partition need real nftables rules: no emulation exists yet, so
+ * `allowEmulation` cannot lift the requirement (meshbench refuses rather than fake a result).
+ * CPU steal never blocks: without a writable freezer it uses signals.
  */
 export function checkFaultSupport(faults: FaultSpec[], caps: Capabilities): string[] {
   const problems: string[] = [];
   for (const f of faults) {
-    if ((f.kind === 'loss' || f.kind === 'partition') && !f.allowEmulation) {
+    if (f.kind === 'loss' || f.kind === 'partition') {
       const what = f.kind === 'loss' ? 'packet loss' : 'a partition';
+      const emulation = f.allowEmulation ? ' (allowEmulation: this version has no labelled emulation to fall back to)' : '';
       if (!caps.root) {
-        problems.push(`${f.name}: ${what} needs root (nftables rules): run meshbench as root, or set allowEmulation: true to use a labelled emulation`);
+        problems.push(`${f.name}: ${what} needs root for its nftables rules: run meshbench as root${emulation}`);
       } else if (!caps.nft.usable) {
-        problems.push(`${f.name}: ${what} needs nftables (${caps.nft.problem ?? 'unusable'}): apt-get install -y nftables, and run as root — or set allowEmulation: true`);
+        problems.push(`${f.name}: ${what} needs nftables (${caps.nft.problem ?? 'unusable'}): apt-get install -y nftables${emulation}`);
       }
     }
   }

@@ -7,6 +7,7 @@ import { analyze } from '../analysis/analyze.ts';
 import { buildRunResult } from '../result/build.ts';
 import type { RunResult } from '../result/types.ts';
 import { startChild } from '../runtime/child.ts';
+import { installCleanupHandlers } from '../runtime/clean.ts';
 import { Ledger, newRunId } from '../runtime/ledger.ts';
 import { Teardown } from '../runtime/teardown.ts';
 import { TOXIC_KINDS, type Scenario } from '../scenario/types.ts';
@@ -58,15 +59,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   await mkdir(opts.runDir, { recursive: true });
   const ledger = Ledger.open(runId);
   const teardown = new Teardown();
-  const onSignal = (signal: NodeJS.Signals) => {
-    progress.note(`${signal}: stopping the run and removing everything it created…`);
-    void teardown.run().finally(() => {
+  // Ctrl-C, SIGTERM, SIGHUP or a crash: undo everything, then exit with the fitting code.
+  const uninstall = installCleanupHandlers(
+    async () => {
+      progress.note('stopping the run and removing everything it created…');
+      await teardown.run();
       ledger.close();
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    });
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+    },
+    { runId },
+  );
   try {
     const toxiproxyUrl = needsToxiproxy(scenario)
       ? await startToxiproxy(opts.toxiproxyUrl ?? scenario.toxiproxyUrl, teardown)
@@ -89,10 +90,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     });
     return analyze(result);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     const failures = await teardown.run();
     ledger.close();
+    uninstall();
     if (failures.length > 0) progress.note(`cleanup problems (run \`meshbench clean\`):\n  ${failures.join('\n  ')}`);
   }
 }
