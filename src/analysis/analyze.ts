@@ -2,7 +2,20 @@
 // after each fault, how much were requests amplified, and one sentence saying what happened.
 // Pure: a function of the run result, so `meshbench report` can re-derive it from saved JSON.
 import type { ArmResult, RecoveryRecord, RunResult } from '../result/types.ts';
+import type { FaultSpec } from '../scenario/types.ts';
+import { decodeHistogram, mergeHistograms, summarizeMs } from '../stats/histogram.ts';
 import { baselineP99, recoveredAfterS } from './recovery.ts';
+
+/** p99 and error rate over the windows that lie inside the fault window, all repeats merged. */
+export function duringFault(arm: ArmResult, fault: Pick<FaultSpec, 'atMs' | 'durationMs'>): { p99: number; errorRate: number } | null {
+  const inside = arm.repeats.flatMap((r) =>
+    r.windows.filter((w) => w.t * 1000 >= fault.atMs && (w.t + 1) * 1000 <= fault.atMs + fault.durationMs),
+  );
+  const scheduled = inside.reduce((n, w) => n + w.scheduled, 0);
+  if (inside.length === 0 || scheduled === 0) return null;
+  const merged = mergeHistograms(inside.filter((w) => w.histogram).map((w) => decodeHistogram(w.histogram)));
+  return { p99: summarizeMs(merged).p99, errorRate: (scheduled - inside.reduce((n, w) => n + w.ok, 0)) / scheduled };
+}
 
 export function armRecovery(result: RunResult, arm: ArmResult): RecoveryRecord[] {
   const out: RecoveryRecord[] = [];
@@ -47,6 +60,11 @@ export function verdict(result: RunResult): string {
   const afterS = Math.round((result.scenario.load.durationS * 1000 - (last.atMs + last.durationMs)) / 1000);
   const recovered = (arm: ArmResult | undefined) => !!arm && arm.recovery.filter((r) => r.fault === last.name).every((r) => r.recoveredAfterS !== null);
   const parts = result.arms.map((a) => describeArm(a, last.name, afterS)).join('; ');
+  const during = result.arms
+    .map((a) => ({ name: a.name, d: duringFault(a, last) }))
+    .filter((x) => x.d !== null)
+    .map(({ name, d }) => `${name} p99 ${d!.p99.toFixed(1)} ms with ${(d!.errorRate * 100).toFixed(1)} % failed`);
+  const duringText = during.length > 0 ? ` During the ${last.name}: ${during.join(', ')}.` : '';
   let headline = 'Result';
   if (direct && meshed) {
     if (!recovered(direct) && recovered(meshed)) headline = 'Metastable failure reproduced';
@@ -54,7 +72,7 @@ export function verdict(result: RunResult): string {
     else if (!recovered(direct) && !recovered(meshed)) headline = 'Neither arm recovered';
     else headline = 'The mesh made recovery worse';
   }
-  return `${headline}: ${parts}.`;
+  return `${headline}: ${parts}.${duringText}`;
 }
 
 /** Fills each arm's recovery records and the verdict sentence. */

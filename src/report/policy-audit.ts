@@ -19,7 +19,7 @@ export interface RouteZoneAudit {
 /** One entry per zone-restricted route; null when the meshed arm recorded no audit. */
 export function auditPolicyRouting(result: RunResult): RouteZoneAudit[] | null {
   const audit = result.arms.find((a) => a.name === 'meshed')?.proxy?.audit;
-  if (!audit) return null;
+  if (!audit || result.scenario.mesh.routes.length === 0) return null;
   const out: RouteZoneAudit[] = [];
   for (const route of result.scenario.mesh.routes) {
     const zone = route.subset['zone'];

@@ -34,7 +34,8 @@ export function summaryTable(result: RunResult): SummaryTable {
 export function overheadLine(result: RunResult): string | null {
   const c = result.comparison;
   if (!c) return null;
-  const label = c.base === 'direct' && c.other === 'meshed' ? 'proxy overhead' : 'difference';
+  // With faults the difference is the mesh's effect on the incident, not the cost of its hop.
+  const label = c.base === 'direct' && c.other === 'meshed' && result.scenario.faults.length === 0 ? 'proxy overhead' : 'difference';
   return (
     `${label} (${c.other} - ${c.base}): p50 ${formatSignedMs(c.addedMs.p50)}, ` +
     `p99 ${formatSignedMs(c.addedMs.p99)}, p99.9 ${formatSignedMs(c.addedMs.p999)}`

@@ -2,6 +2,7 @@
 // capacity). It is versioned; a reader rejects a version it does not know instead of guessing.
 // Latencies are milliseconds; histograms are HDR, microseconds, compressed base64.
 import type { ArmName, FaultKind, FaultTarget, Scenario } from '../scenario/types.ts';
+import type { LatencySummaryMs } from '../stats/histogram.ts';
 
 export const RESULT_SCHEMA = 'meshbench.run-result';
 export const RESULT_VERSION = 1;
@@ -34,15 +35,8 @@ export interface EnvironmentInfo {
   backend: 'embedded' | 'kubernetes';
 }
 
-export interface LatencyMs {
-  count: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
+/** Latency percentiles in milliseconds (the HDR summary, as stored). */
+export type LatencyMs = LatencySummaryMs;
 
 export interface RequestCounts {
   /** Arrivals the schedule asked for (sent + dropped). */

@@ -36,3 +36,19 @@ test('recovered immediately when the fault leaves no trace', () => {
   const w = windows([[10, 1], [10, 1], [11, 1], [10, 1], [10, 1]]);
   assert.equal(recoveredAfterS(w, { requestedStopMs: 2000 }, 10, opts), 0);
 });
+
+test('the verdict states p99 and failures during the fault, from the windows inside it', async () => {
+  const { duringFault } = await import('../../src/analysis/analyze.ts');
+  const { encodeHistogram, newHistogram, recordMs } = await import('../../src/stats/histogram.ts');
+  const hist = (ms: number) => {
+    const h = newHistogram();
+    for (let i = 0; i < 100; i++) recordMs(h, ms);
+    return encodeHistogram(h);
+  };
+  const ws = windows([[10, 1], [50, 0.9], [50, 0.9], [10, 1]]).map((w, t) => ({ ...w, histogram: hist(t === 1 || t === 2 ? 50 : 10) }));
+  const arm = { repeats: [{ windows: ws }] } as unknown as Parameters<typeof duringFault>[0];
+  const d = duringFault(arm, { atMs: 1000, durationMs: 2000 })!;
+  assert.ok(Math.abs(d.p99 - 50) < 0.1, `p99 ${d.p99}`);
+  assert.ok(Math.abs(d.errorRate - 0.1) < 1e-9, `error rate ${d.errorRate}`);
+  assert.equal(duringFault(arm, { atMs: 1500, durationMs: 500 }), null, 'no whole window inside the fault');
+});
