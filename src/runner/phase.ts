@@ -33,6 +33,7 @@ export async function runPhase(scenario: Scenario, phase: PhasePlan, ctx: PhaseC
   const topo = await startTopology(scenario, phase.arm, ctx);
   const loadgen = startChild<LoadgenCommand, LoadgenEvent>('src/load/worker.ts', { label: 'loadgen' });
   const unregister = ctx.teardown.add('process loadgen', () => loadgen.stop());
+  let stopFaults: (() => Promise<void>) | null = null;
   try {
     await loadgen.next('ready');
     let sampling: ReturnType<typeof startSampling> | null = null;
@@ -41,7 +42,11 @@ export async function runPhase(scenario: Scenario, phase: PhasePlan, ctx: PhaseC
       if (event.type === 'measure-start') {
         ctx.progress.measuring();
         sampling = startSampling(() => topo.sampleServices());
-        timeline = runFaultTimeline(scenario.faults, phase, (f) => startFault(f, topo, ctx), realClock);
+        const started = runFaultTimeline(scenario.faults, phase, (f) => startFault(f, topo, ctx), realClock);
+        timeline = started;
+        // Ctrl-C or an error mid-phase: lift the faults (thaw, delete tables) before the
+        // teardown stops the processes, which run later as they were registered earlier.
+        stopFaults = ctx.teardown.add('fault timeline', () => started.stopAll());
       } else if (event.type === 'progress') {
         ctx.progress.window(event.window, event.inFlight);
       }
@@ -66,7 +71,7 @@ export async function runPhase(scenario: Scenario, phase: PhasePlan, ctx: PhaseC
     if (outcome.type === 'error') throw new InternalError(`load generator failed: ${outcome.message}`);
     const samples = sampling ? await (sampling as { stop(): Promise<never[]> }).stop() : [];
     const tl = timeline as ReturnType<typeof runFaultTimeline> | null;
-    await tl?.stopAll();
+    await (stopFaults as (() => Promise<void>) | null)?.();
     const proxy = await topo.proxyStats();
     return {
       arm: phase.arm,
@@ -78,6 +83,7 @@ export async function runPhase(scenario: Scenario, phase: PhasePlan, ctx: PhaseC
       proxy,
     };
   } finally {
+    await (stopFaults as (() => Promise<void>) | null)?.();
     await unregister();
     await topo.stop();
   }

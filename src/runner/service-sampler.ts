@@ -5,31 +5,49 @@ import type { ServiceSeries } from '../result/types.ts';
 import type { ServiceCounters } from '../services/protocol.ts';
 
 type Sample = Map<string, ServiceCounters>;
+type WindowCounts = Omit<ServiceSeries['windows'][number], 't'>;
+const noCounts = (): WindowCounts => ({ arrivals: 0, completed: 0, expired: 0, inFlight: 0, queueDepth: 0 });
 
-/** Turns cumulative samples taken at t = 0, 1, 2 … s into per-window series. */
+/** The service a sample key names: keys are `service` or one replica's `service#index`. */
+function serviceOf(key: string): string {
+  const hash = key.lastIndexOf('#');
+  return hash < 0 ? key : key.slice(0, hash);
+}
+
+/** Turns cumulative samples taken at t = 0, 1, 2 … s, keyed per replica, into per-window
+ * series per service. Deltas are taken per replica before summing: a killed replica missing
+ * from a sample must not make its service's sum drop and then read as a counter reset. */
 export function toServiceSeries(samples: Sample[]): ServiceSeries[] {
   const names = new Set<string>();
-  for (const s of samples) for (const name of s.keys()) names.add(name);
-  return [...names].sort().map((service) => ({
-    service,
-    windows: samples.slice(1).map((now, i) => {
-      const cur = now.get(service);
-      const prev = samples[i]!.get(service);
-      // A replica restarted by a fault starts its counters again from zero.
+  for (const s of samples) for (const key of s.keys()) names.add(serviceOf(key));
+  // What each replica last reported; a replica absent from a sample (killed, or slow to
+  // answer) counts nothing then and is compared with this when it is back.
+  const last = new Map<string, ServiceCounters>(samples[0] ?? []);
+  const windows = samples.slice(1).map((now, i) => {
+    const sums = new Map<string, WindowCounts>();
+    for (const [key, cur] of now) {
+      const prev = last.get(key);
+      last.set(key, cur);
+      // A restarted replica starts its counters again from zero.
       const delta = (k: 'arrivals' | 'completed' | 'expired') => {
-        const c = cur?.[k] ?? 0;
+        const c = cur[k];
         const p = prev?.[k] ?? 0;
         return c >= p ? c - p : c;
       };
-      return {
-        t: i,
-        arrivals: delta('arrivals'),
-        completed: delta('completed'),
-        expired: delta('expired'),
-        inFlight: cur?.inFlight ?? 0,
-        queueDepth: cur?.queueDepth ?? 0,
-      };
-    }),
+      const service = serviceOf(key);
+      const sum = sums.get(service) ?? noCounts();
+      sum.arrivals += delta('arrivals');
+      sum.completed += delta('completed');
+      sum.expired += delta('expired');
+      sum.inFlight += cur.inFlight;
+      sum.queueDepth += cur.queueDepth;
+      sums.set(service, sum);
+    }
+    return { t: i, sums };
+  });
+  return [...names].sort().map((service) => ({
+    service,
+    windows: windows.map(({ t, sums }) => ({ t, ...(sums.get(service) ?? noCounts()) })),
   }));
 }
 

@@ -55,6 +55,7 @@ export interface RunningTopology {
   linkProxies: Map<string, string[]>;
   /** Real listening ports of a service's replicas (what packet-loss rules match). */
   portsOf(service: string, replica?: number | null): number[];
+  /** Each live replica's cumulative counters, keyed `service#index`. */
   sampleServices(): Promise<Map<string, ServiceCounters>>;
   proxyStats(): Promise<ProxyStatsMessage | null>;
   replicasOf(service: string, replica?: number | null): Replica[];
@@ -247,17 +248,11 @@ export async function startTopology(scenario: Scenario, arm: ArmName, ctx: Topol
           const wait = r.child.next<Extract<ServiceEvent, { type: 'stats' }>>('stats', 2000).catch(() => null);
           r.child.send({ type: 'stats' });
           const answer = await wait;
-          return answer ? { service: r.service, counters: answer.counters } : null;
+          return answer ? { key: `${r.service}#${r.index}`, counters: answer.counters } : null;
         }),
       );
-      const sums = new Map<string, ServiceCounters>();
-      for (const a of answers) {
-        if (!a) continue;
-        const sum = sums.get(a.service);
-        if (!sum) sums.set(a.service, { ...a.counters });
-        else for (const k of Object.keys(sum) as Array<keyof ServiceCounters>) sum[k] += a.counters[k];
-      }
-      return sums;
+      // Per replica: the sampler takes deltas per replica, so a killed one cannot skew the sum.
+      return new Map(answers.flatMap((a) => (a ? [[a.key, a.counters] as const] : [])));
     },
     async proxyStats() {
       if (!proxy) return null;

@@ -36,3 +36,14 @@ test('a restarted replica (counters back near zero) is not read as negative traf
   const series = toServiceSeries([new Map([['users', counters(500)]]), new Map([['users', counters(40)]])]);
   assert.equal(series[0]!.windows[0]!.arrivals, 40);
 });
+
+test('a killed replica missing from a sample does not make its service look reset', () => {
+  // Replica #0 is killed after the first window, then restarted (its counters start again).
+  const series = toServiceSeries([
+    new Map([['users#0', counters(1000)], ['users#1', counters(1000)]]),
+    new Map([['users#0', counters(1050)], ['users#1', counters(1050)]]),
+    new Map([['users#1', counters(1150)]]),
+    new Map([['users#0', counters(30)], ['users#1', counters(1200)]]),
+  ]);
+  assert.deepEqual(series[0]!.windows.map((w) => w.arrivals), [100, 100, 80]);
+});
