@@ -2,16 +2,20 @@
 // its ports, answers stats requests and dies with its parent; standalone it prints its addresses.
 // SIGTERM drains gracefully.
 import { readFile } from 'node:fs/promises';
+import type net from 'node:net';
 import { parseArgs } from 'node:util';
 import { badInput, isMeshbenchError } from '../src/core/errors.ts';
 import { exitWithParent } from '../src/runtime/child.ts';
 import type { ProxyConfig } from './src/config.ts';
 import { startProxy } from './src/start-proxy.ts';
 
-type ProxyCommand = { type: 'stats' };
+type ProxyCommand = { type: 'stats' } | { type: 'router-socket' };
 
-async function loadConfig(): Promise<ProxyConfig> {
-  const { values } = parseArgs({ options: { config: { type: 'string' } } });
+function parseCommandLine() {
+  return parseArgs({ options: { config: { type: 'string' }, 'router-from-parent': { type: 'boolean' } } }).values;
+}
+
+async function loadConfig(values: ReturnType<typeof parseCommandLine>): Promise<ProxyConfig> {
   if (!values.config) throw badInput('E_PROXY_ARGS', 'the mesh proxy needs --config <file.json>', 'Pass the ProxyConfig JSON the runner writes (proxy-<arm>.json).');
   const text = await readFile(values.config, 'utf8').catch((err: Error) => {
     throw badInput('E_PROXY_CONFIG', `cannot read proxy config ${values.config}: ${err.message}`, 'Check the path.');
@@ -28,11 +32,25 @@ async function loadConfig(): Promise<ProxyConfig> {
   return config;
 }
 
+/** The runner binds the router port itself and hands the listening socket over (no port race). */
+function routerSocketFromParent(): Promise<net.Server> {
+  return new Promise((resolve) => {
+    const onMessage = (message: ProxyCommand, handle: unknown) => {
+      if (message.type !== 'router-socket') return;
+      process.off('message', onMessage);
+      resolve(handle as net.Server);
+    };
+    process.on('message', onMessage);
+  });
+}
+
 async function main(): Promise<void> {
   const underRunner = typeof process.send === 'function';
   if (underRunner) exitWithParent();
-  const config = await loadConfig();
-  const proxy = await startProxy(config);
+  const args = parseCommandLine();
+  const config = await loadConfig(args);
+  const fromParent = underRunner && args['router-from-parent'] === true;
+  const proxy = await startProxy(config, fromParent ? { routerHandle: await routerSocketFromParent() } : {});
   process.on('SIGTERM', () => {
     void proxy.close().then(() => process.exit(0));
   });

@@ -3,6 +3,7 @@
 // (a taken port is an environment error naming the config field to change).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type net from 'node:net';
 import { realClock, type Clock } from '../../src/core/clock.ts';
 import { environmentError } from '../../src/core/errors.ts';
 import { seededRng, type Rng } from '../../src/core/rng.ts';
@@ -29,7 +30,14 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(config: ProxyConfig, deps: { clock?: Clock; rng?: Rng } = {}): Promise<RunningProxy> {
+export interface ProxyDeps {
+  clock?: Clock;
+  rng?: Rng;
+  /** An already-listening router socket (handed over by the runner), instead of binding mesh.port. */
+  routerHandle?: net.Server;
+}
+
+export async function startProxy(config: ProxyConfig, deps: ProxyDeps = {}): Promise<RunningProxy> {
   const clock = deps.clock ?? realClock;
   const rng = deps.rng ?? seededRng(DEFAULT_SEED);
   const { mesh } = config;
@@ -48,7 +56,9 @@ export async function startProxy(config: ProxyConfig, deps: { clock?: Clock; rng
     state: () => liveState(metrics, destinations, clock.now()),
   });
 
-  const port = await listen(router, mesh.port, mesh.bindAddress, 'mesh.port', 'router');
+  const port = deps.routerHandle
+    ? await new Promise<number>((resolve) => router.listen(deps.routerHandle, () => resolve((router.address() as AddressInfo).port)))
+    : await listen(router, mesh.port, mesh.bindAddress, 'mesh.port', 'router');
   const adminPort = await listen(admin, mesh.adminPort, mesh.bindAddress, 'mesh.adminPort', 'admin').catch(async (err: unknown) => {
     await closeServer(router);
     throw err;

@@ -4,6 +4,7 @@
 // with the app's retries and timeouts off (the mesh owns them). Links that carry a toxic fault
 // pass through a Toxiproxy proxy per callee replica, in both arms alike.
 import { readFile, writeFile } from 'node:fs/promises';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { environmentError } from '../core/errors.ts';
 import { deriveSeed } from '../core/rng.ts';
@@ -14,7 +15,6 @@ import type { ArmName, Scenario, ServiceSpec } from '../scenario/types.ts';
 import type { DownstreamConfig, ServiceCommand, ServiceConfig, ServiceCounters, ServiceEvent } from '../services/protocol.ts';
 import type { ProxyConfig } from '../../proxy/src/config.ts';
 import { calleesFirst } from './plan.ts';
-import { freePort, portIsFree } from './free-port.ts';
 
 const HOST = '127.0.0.1';
 const NO_APP_RETRIES = { timeoutMs: null, retries: 0, backoffMs: 0 } as const;
@@ -78,6 +78,23 @@ async function processUsage(pid: number): Promise<Record<string, number>> {
   }
 }
 
+/** Listens on the mesh's router port (0 = any free port); a taken port is an environment error. */
+function bindRouterSocket(mesh: Scenario['mesh']): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        environmentError(
+          'E_PORT_IN_USE',
+          `the mesh proxy's port ${mesh.bindAddress}:${mesh.port} cannot be bound (${err.code})`,
+          'Stop what listens there (another meshbench run? `meshbench clean`), or set mesh.port: 0 in the scenario to use any free port.',
+        ),
+      ),
+    );
+    server.listen(mesh.port, mesh.bindAddress, () => resolve(server));
+  });
+}
+
 export function linkKey(from: string, to: string): string {
   return `${from}->${to}`;
 }
@@ -109,17 +126,11 @@ export async function startTopology(scenario: Scenario, arm: ArmName, ctx: Topol
   const { teardown } = ctx;
   const mesh = scenario.mesh;
   const meshed = arm === 'meshed';
-  let proxyPort = 0;
-  if (meshed) {
-    if (mesh.port === 0) proxyPort = await freePort(HOST);
-    else if (await portIsFree(mesh.port, mesh.bindAddress)) proxyPort = mesh.port;
-    else
-      throw environmentError(
-        'E_PORT_IN_USE',
-        `the mesh proxy's port ${mesh.bindAddress}:${mesh.port} is already in use`,
-        'Stop what listens there (another meshbench run? `meshbench clean`), or set mesh.port: 0 in the scenario to use any free port.',
-      );
-  }
+  // The runner binds the proxy's router port itself and hands the listening socket over: callers
+  // know the address before the proxy starts, and nothing else can take the port meanwhile.
+  const routerSocket = meshed ? await bindRouterSocket(mesh) : null;
+  const proxyPort = routerSocket ? (routerSocket.address() as AddressInfo).port : 0;
+  const releaseRouterSocket = teardown.add('mesh router socket', () => new Promise<void>((resolve) => routerSocket?.close(() => resolve()) ?? resolve()));
   const proxyAddress = `${HOST}:${proxyPort}`;
   const links = toxicLinks(scenario);
   const linkProxies = new Map<string, string[]>();
@@ -216,8 +227,10 @@ export async function startTopology(scenario: Scenario, arm: ArmName, ctx: Topol
     const config: ProxyConfig = { mesh: { ...mesh, port: proxyPort }, destinations };
     const configFile = path.join(ctx.runDir, `proxy-${arm}.json`);
     await writeFile(configFile, JSON.stringify(config, null, 2));
-    const child = startChild<{ type: 'stats' }, ProxyEvent>('proxy/main.ts', { label: 'mesh-proxy', args: ['--config', configFile] });
+    const child = startChild<{ type: 'stats' }, ProxyEvent>('proxy/main.ts', { label: 'mesh-proxy', args: ['--config', configFile, '--router-from-parent'] });
     const stopProxy = teardown.add('process mesh-proxy', () => child.stop());
+    // Once the proxy holds the socket, the runner's copy is closed (so only the proxy accepts).
+    child.process.send({ type: 'router-socket' }, routerSocket!, () => void releaseRouterSocket());
     const ready = await child.next<Extract<ProxyEvent, { type: 'ready' }>>('ready').catch((err: Error) => {
       throw environmentError('E_PROXY_START', `the mesh proxy did not start: ${err.message}`, 'Check mesh.port and mesh.adminPort are free, or set them to 0.');
     });

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { isScalar, LineCounter, parseDocument } from 'yaml';
 import { badInput } from '../core/errors.ts';
-import { GateSyntaxError, parseGate } from '../gate/grammar.ts';
+import { GateSyntaxError, parseGate, referencesBaseline } from '../gate/grammar.ts';
 import { DEFAULT_GATE_OPTIONS, DEFAULT_RECOVERY, DEFAULT_REPEATS, DEFAULT_SEED } from './defaults.ts';
 import { readFaults } from './read-faults.ts';
 import { readLoad } from './read-load.ts';
@@ -136,7 +136,9 @@ function readGates(root: MapReader): string[] {
     if (text) {
       // Gates are parsed here too, so a typo fails `validate`, not the end of a long run.
       try {
-        parseGate(text);
+        if (referencesBaseline(parseGate(text))) {
+          root.ctx.report(item.node, item.path, `"${text}" compares with a baseline, which a scenario run does not have`, 'put baseline gates on the command line: meshbench gate result.json --baseline <file|name> --gate "…"');
+        }
       } catch (err) {
         if (!(err instanceof GateSyntaxError)) throw err;
         root.ctx.report(item.node, item.path, err.message.split('\n')[0]!, err.hint);

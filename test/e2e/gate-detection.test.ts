@@ -2,17 +2,18 @@
 // against a real baseline — through evaluateGates and through `meshbench gate` — while a second,
 // unchanged run (A/A) does not fail.
 //
-// The regression: users' fixed service time goes from 10 ms to 30 ms (a query that got 3× slower,
+// The regression: users' fixed service time goes from 10 ms to 50 ms (a query that got 5× slower,
 // e.g. a lost index). Why that big: on a shared 2-core machine the P99 of a 10 ms service is not
 // 10–11 ms but 17–46 ms, set by scheduling stalls, and it drifts from run to run. Measured here
 // (3 repeats × 3 s at 200 rps, other test suites running): across 42 A/A pairs of runs up to
 // minutes apart the P99 change ranged from −46 % to +86 % (6 of them even failed the gate: a
 // quiet baseline against a busy current run), and against the same baselines a +5 ms (15 ms)
 // regression failed the gate in 6 of 21 pairs, +10 ms in 11 of 21, +15 ms in 13 of 14 and
-// +20 ms in 21 of 21. A gate that fails only when its whole interval is past +10 % cannot see
-// a change smaller than that drift, so a smaller regression would make this test a coin toss;
-// +20 ms is the smallest that was always caught. The three runs go back to back (~45 s) so
-// the drift between them stays small.
+// +20 ms in 21 of 21 — yet in a later run at load average 2.5 a baseline repeat reached a P99 of
+// 49.5 ms and +20 ms was only inconclusive. A gate that fails only when its whole interval is
+// past +10 % cannot see a change smaller than that noise, so a smaller regression makes this
+// test a coin toss; +40 ms puts every regressed repeat's P99 past the noisiest baseline seen.
+// The three runs go back to back (~50 s) so the drift between them stays small.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -87,12 +88,12 @@ let regressed: { result: RunResult; json: string };
 before(async () => {
   baseline = await run('10ms', 1);
   unchanged = await run('10ms', 2);
-  regressed = await run('30ms', 3);
+  regressed = await run('50ms', 3);
 });
 
 const options = () => ({ baseline: baseline.result, confidence: 0.95, inconclusive: 'pass' as const });
 
-test('a real +20 ms service-time regression fails `meshed.p99 regresses < 10%`', () => {
+test('a real +40 ms service-time regression fails `meshed.p99 regresses < 10%`', () => {
   const report = evaluateGates(regressed.result, [GATE], options());
   const gate = report.gates[0]!;
   const context = `baseline p99 per repeat [${p99s(baseline.result)}] ms, regressed [${p99s(regressed.result)}] ms: ${gate.verdict}`;

@@ -70,3 +70,56 @@ mesh:
   assert.match(result.verdict ?? '', /No faults injected/);
   assert.deepEqual(childPids().filter((p) => !before.includes(p)), [], 'no child process survives the run');
 });
+
+const tiny = (name: string, meshPort: number) =>
+  parseScenario(
+    `
+name: ${name}
+repeats: 1
+arms: [meshed]
+topology:
+  services:
+    - name: frontend
+      serviceTime: 1ms
+      calls: [users]
+    - name: users
+      serviceTime: 5ms
+load:
+  rate: 50
+  warmup: 1s
+  duration: 2s
+mesh:
+  port: ${meshPort}
+  adminPort: 0
+`,
+    `${name}.yaml`,
+  );
+
+test('two runs at once on mesh.port 0 do not take each other\'s proxy port', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'meshbench-e2e-'));
+  dirs.push(dir);
+  const results = await Promise.all([
+    runScenario(tiny('one', 0), { runDir: path.join(dir, 'one'), quiet: true }),
+    runScenario(tiny('two', 0), { runDir: path.join(dir, 'two'), quiet: true }),
+  ]);
+  for (const r of results) assert.equal(r.arms[0]!.requests.ok, 100, `${r.scenario.name}: every request went through its own proxy`);
+});
+
+test('a fixed mesh.port that is taken is an environment error naming the fix, before any process starts', async () => {
+  const net = await import('node:net');
+  const squatter = net.createServer();
+  await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+  const port = (squatter.address() as import('node:net').AddressInfo).port;
+  const before = childPids();
+  const runDir = await mkdtemp(path.join(os.tmpdir(), 'meshbench-taken-'));
+  dirs.push(runDir);
+  try {
+    await assert.rejects(runScenario(tiny('taken', port), { runDir, quiet: true }), (err: unknown) => {
+      const e = err as { code?: string; exitCode?: number; hint?: string };
+      return e.code === 'E_PORT_IN_USE' && e.exitCode === 3 && /mesh\.port: 0/.test(e.hint ?? '');
+    });
+    assert.deepEqual(childPids().filter((p) => !before.includes(p)), []);
+  } finally {
+    squatter.close();
+  }
+});

@@ -28,3 +28,10 @@ test('valid gates pass validation unchanged', () => {
   const s = parseScenario(scenario('  - meshed.p99 / direct.p99 < 1.3\n  - meshed.recovered\n'), 's.yaml');
   assert.deepEqual(s.gates, ['meshed.p99 / direct.p99 < 1.3', 'meshed.recovered']);
 });
+
+test('a baseline gate in a scenario is refused at validation: a run has no baseline to compare with', () => {
+  assert.throws(
+    () => parseScenario(scenario('  - meshed.p99 regresses < 10%\n'), 's.yaml'),
+    (err: unknown) => err instanceof ScenarioError && /baseline/.test(err.problems[0]!.message) && /meshbench gate/.test(err.problems[0]!.hint),
+  );
+});
