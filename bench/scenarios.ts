@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ArmResult, RunResult } from '../src/result/types.ts';
+import { auditPolicyRouting } from '../src/report/policy-audit.ts';
 import { runScenario } from '../src/runner/run-scenario.ts';
 import { loadScenario } from '../src/scenario/parse.ts';
 
@@ -34,6 +35,10 @@ const EXPECTED: Record<string, { promise: string; holds: (r: RunResult) => boole
     promise: 'meshed waits out retransmissions (p99 ≥ 200 ms, no errors); direct retries them (amplification above meshed)',
     holds: (r) =>
       arm(r, 'meshed').latencyMs.p99 >= 200 && arm(r, 'meshed').errorRate === 0 && arm(r, 'direct').amplification!.peak > arm(r, 'meshed').amplification!.peak,
+  },
+  'policy-routing': {
+    promise: 'no sensitive-norway request reaches a zone other than no; no errors',
+    holds: (r) => (auditPolicyRouting(r) ?? []).every((a) => a.outside === 0 && a.total > 0) && arm(r, 'meshed').errorRate === 0,
   },
   'cpu-steal': {
     promise: 'meshed (peak-EWMA) p99 below direct (round robin) p99',

@@ -78,8 +78,12 @@ export function buildDestination(name: string, endpointConfigs: EndpointConfig[]
   };
 
   const fallback = routeStack(DEFAULT_ROUTE, endpoints);
+  // A route governs the destinations whose endpoints carry its subset's labels (the zoned
+  // services). A hop to an unlabelled destination (a frontend) has no zone to comply with,
+  // so the route does not apply there — otherwise fail-closed would reject it at the first hop.
+  const governed = mesh.routes.filter((spec) => endpoints.some((e) => Object.keys(spec.subset).every((k) => k in e.labels)));
   const routes = new Map<RouteSpec, Service>();
-  for (const spec of mesh.routes) {
+  for (const spec of governed) {
     const members = endpoints.filter((e) => inSubset(e.labels, spec.subset));
     if (members.length > 0) routes.set(spec, spec.failClosed ? routeStack(spec.name, members) : withFallback(routeStack(spec.name, members), fallback));
     else routes.set(spec, spec.failClosed ? routeStack(spec.name, [], async () => proxyError('no-subset-endpoint')) : fallback);
@@ -93,7 +97,7 @@ export function buildDestination(name: string, endpointConfigs: EndpointConfig[]
     metrics: destMetrics,
     stacks,
     service: (req) => {
-      const spec = matchRoute(mesh.routes, req.headers);
+      const spec = matchRoute(governed, req.headers);
       return spec ? routes.get(spec)!(req) : fallback(req);
     },
   };

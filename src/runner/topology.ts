@@ -10,6 +10,7 @@ import { environmentError } from '../core/errors.ts';
 import { deriveSeed } from '../core/rng.ts';
 import { ensureLinkProxy, linkProxyName, removeProxies } from '../faults/toxic-fault.ts';
 import { startChild, type Child } from '../runtime/child.ts';
+import type { Ledger } from '../runtime/ledger.ts';
 import type { Teardown } from '../runtime/teardown.ts';
 import type { ArmName, Scenario, ServiceSpec } from '../scenario/types.ts';
 import type { DownstreamConfig, ServiceCommand, ServiceConfig, ServiceCounters, ServiceEvent } from '../services/protocol.ts';
@@ -40,6 +41,8 @@ export interface TopologyContext {
   runId: string;
   runDir: string;
   teardown: Teardown;
+  /** Records link proxies, so `meshbench clean` can remove them from an external server. */
+  ledger: Ledger;
   /** Toxiproxy API URL when some link carries a toxic fault. */
   toxiproxyUrl: string | null;
 }
@@ -149,12 +152,14 @@ export async function startTopology(scenario: Scenario, arm: ArmName, ctx: Topol
     if (linkProxies.size === 0) {
       removeLinkProxies = teardown.add('toxiproxy link proxies', async () => {
         await removeProxies(toxiproxyUrl, `meshbench-${ctx.runId}-`);
+        for (const name of linkListens.keys()) ctx.ledger.release({ kind: 'toxiproxy-proxy', url: toxiproxyUrl, name });
       });
     }
     const names: string[] = [];
     const listens: string[] = [];
     for (const [i, upstream] of direct.entries()) {
       const name = linkProxyName(ctx.runId, from, to, i);
+      ctx.ledger.record({ kind: 'toxiproxy-proxy', url: toxiproxyUrl, name });
       const { listen } = await ensureLinkProxy(toxiproxyUrl, { name, upstream });
       names.push(name);
       listens.push(listen);

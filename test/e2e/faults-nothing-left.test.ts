@@ -32,9 +32,10 @@ after(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-function scenarioYaml(): string {
+function scenarioYaml(toxiproxyUrl: string | null = null): string {
   return `
 name: e2e-nothing-left
+${toxiproxyUrl ? `toxiproxy: ${toxiproxyUrl}` : ''}
 seed: 21
 repeats: 1
 topology:
@@ -166,11 +167,11 @@ interface ActiveRun {
 }
 
 /** Starts `meshbench run` and resolves once every fault is in place. */
-async function startRunWithActiveFaults(): Promise<ActiveRun> {
+async function startRunWithActiveFaults(toxiproxyUrl: string | null = null): Promise<ActiveRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'meshbench-e2e-left-'));
   dirs.push(dir);
   const file = path.join(dir, 'scenario.yaml');
-  await writeFile(file, scenarioYaml());
+  await writeFile(file, scenarioYaml(toxiproxyUrl));
   const mark = randomBytes(6).toString('hex');
   const runner = cli(['run', file, '--quiet', '--out', path.join(dir, 'out')], { ...process.env, [MARK]: mark });
   const exit = finished(runner);
@@ -194,7 +195,8 @@ async function startRunWithActiveFaults(): Promise<ActiveRun> {
   const processes = await until('the run\'s processes', 10_000, () => {
     const pids = markedProcesses(mark).filter((p) => p !== runnerPid);
     const args = pids.map(argsOf);
-    const all = ['src/faults/toxiproxy/main.ts', 'src/services/main.ts', 'src/load/worker.ts'].every((entry) => args.some((a) => a.includes(path.join(REPO, entry))));
+    const entries = ['src/services/main.ts', 'src/load/worker.ts', ...(toxiproxyUrl ? [] : ['src/faults/toxiproxy/main.ts'])];
+    const all = entries.every((entry) => args.some((a) => a.includes(path.join(REPO, entry))));
     return all ? pids : null;
   });
   const seen = new Map<number, number>();
@@ -250,4 +252,25 @@ test('Ctrl-C (SIGINT) of `meshbench run` mid-fault exits 130 and leaves nothing,
   const exit = await run.exit;
   assert.equal(exit.code, 130, `exit ${exit.code} (signal ${exit.signal}):\n${exit.stderr}`);
   await assertNothingLeft(run, before);
+});
+
+test('with an external toxiproxy-server, `meshbench clean` removes the link proxies a SIGKILLed run left there', { timeout: 90_000 }, async () => {
+  const { startToxiproxyServer } = await import('../../src/faults/toxiproxy/server.ts');
+  const server = await startToxiproxyServer({});
+  try {
+    const before = await hostState();
+    const run = await startRunWithActiveFaults(server.url);
+    const proxiesOfRun = async () =>
+      Object.keys((await (await fetch(`${server.url}/proxies`)).json()) as Record<string, unknown>).filter((n) => n.startsWith(`meshbench-${run.runId}-`));
+    assert.notDeepEqual(await proxiesOfRun(), [], 'the run put its link proxies on the external server');
+    run.runner.kill('SIGKILL');
+    await run.exit;
+    assert.notDeepEqual(await proxiesOfRun(), [], 'a SIGKILLed run could not remove them itself');
+    const clean = await finished(cli(['clean', '--run', run.runId]));
+    assert.equal(clean.code, 0, `meshbench clean failed:\n${clean.stdout}${clean.stderr}`);
+    assert.deepEqual(await proxiesOfRun(), [], 'clean removed every link proxy of the run from the external server');
+    await assertNothingLeft(run, before);
+  } finally {
+    await server.close();
+  }
 });

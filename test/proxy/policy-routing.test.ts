@@ -96,3 +96,24 @@ test('an unknown Host is answered 404 no-route', async () => {
     await proxy.close();
   }
 });
+
+test('a zone route governs only zoned destinations: sensitive requests pass the unzoned hop, and still fail closed at the zoned one', async () => {
+  const frontend = await ok();
+  const frankfurt = await ok();
+  upstreams.push(frontend, frankfurt);
+  const proxy = await startProxy(
+    proxyConfig(testMesh({ routes: [sensitive] }), {
+      frontend: [{ address: frontend.address, labels: {} }],
+      users: [{ address: frankfurt.address, labels: { zone: 'frankfurt' } }],
+    }),
+  );
+  try {
+    const toFrontend = await drive(10, 2, () => request(proxy.port, 'frontend', { headers: SENSITIVE }));
+    assert.ok(toFrontend.every((r) => r.status === 200), 'the unzoned frontend hop is not governed by the zone route');
+    const toUsers = await drive(10, 2, () => request(proxy.port, 'users', { headers: SENSITIVE }));
+    assert.ok(toUsers.every((r) => r.status === 503 && r.headers[PROXY_ERROR_HEADER] === 'no-subset-endpoint'), 'no compliant endpoint: fail closed');
+    assert.equal(frankfurt.hits, 0, 'never leaked to the non-compliant zone');
+  } finally {
+    await proxy.close();
+  }
+});
