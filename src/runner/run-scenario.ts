@@ -30,11 +30,19 @@ function needsToxiproxy(scenario: Scenario): boolean {
   return scenario.faults.some((f) => (TOXIC_KINDS as readonly string[]).includes(f.kind));
 }
 
-async function startToxiproxy(url: string | null, teardown: Teardown): Promise<string> {
+async function startToxiproxy(url: string | null, teardown: Teardown, ledger: Ledger): Promise<string> {
   if (url) return url;
   const child = startChild<never, { type: 'ready'; url: string }>('src/faults/toxiproxy/main.ts', { label: 'toxiproxy' });
-  teardown.add('process toxiproxy', () => child.stop());
-  return (await child.next('ready')).url;
+  let serverUrl: string | null = null;
+  teardown.add('process toxiproxy', async () => {
+    await child.stop();
+    // The bundled server's proxies died with it, whether or not their removal got through.
+    for (const entry of ledger.entries()) {
+      if (entry.kind === 'toxiproxy-proxy' && entry.url === serverUrl) ledger.release(entry);
+    }
+  });
+  serverUrl = (await child.next('ready')).url;
+  return serverUrl;
 }
 
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
@@ -70,7 +78,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   );
   try {
     const toxiproxyUrl = needsToxiproxy(scenario)
-      ? await startToxiproxy(opts.toxiproxyUrl ?? scenario.toxiproxyUrl, teardown)
+      ? await startToxiproxy(opts.toxiproxyUrl ?? scenario.toxiproxyUrl, teardown, ledger)
       : null;
     const phases = planPhases(scenario.arms, scenario.repeats);
     const outputs: PhaseOutput[] = [];

@@ -4,6 +4,7 @@
 
 export class Teardown {
   private readonly steps: Array<{ label: string; undo: () => Promise<void> }> = [];
+  private running: Promise<string[]> | null = null;
 
   /** Registers an undo step; returns a function that runs (and unregisters) just that step. */
   add(label: string, undo: () => Promise<void>): () => Promise<void> {
@@ -17,8 +18,19 @@ export class Teardown {
     };
   }
 
-  /** Runs every step, newest first; collects failures instead of stopping at the first. */
-  async run(): Promise<string[]> {
+  /**
+   * Runs every step, newest first; collects failures instead of stopping at the first. Calls
+   * while a run is in progress (Ctrl-C during the run's own cleanup) share that run, so no
+   * step ever runs beside another — a process is never stopped while a step still needs it.
+   */
+  run(): Promise<string[]> {
+    this.running ??= this.drain().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async drain(): Promise<string[]> {
     const failures: string[] = [];
     while (this.steps.length > 0) {
       const step = this.steps.pop()!;

@@ -190,8 +190,10 @@ async function startRunWithActiveFaults(toxiproxyUrl: string | null = null): Pro
   const tables = ledger.entries.flatMap((e) => (e.kind === 'nft-table' ? [e.name] : []));
   // The chaos really is in place: the cgroup holds a service, the table is loaded, the
   // bundled toxiproxy and the arm's processes run.
-  for (const dir of cgroups) assert.ok(readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').trim() !== '', `cgroup ${dir} holds the frozen service`);
-  if (withNft) for (const t of tables) assert.ok((await nftTables())!.some((l) => l.includes(t)), `nft table ${t} is loaded`);
+  // The ledger records each piece before it is created, so wait for it to exist.
+  const holdsProcess = (dir: string) => existsSync(path.join(dir, 'cgroup.procs')) && readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').trim() !== '';
+  for (const dir of cgroups) await until(`cgroup ${dir} to hold the frozen service`, 5000, () => (holdsProcess(dir) ? true : null));
+  if (withNft) for (const t of tables) await until(`nft table ${t} to be loaded`, 5000, async () => ((await nftTables())!.some((l) => l.includes(t)) ? true : null));
   const processes = await until('the run\'s processes', 10_000, () => {
     const pids = markedProcesses(mark).filter((p) => p !== runnerPid);
     const args = pids.map(argsOf);
