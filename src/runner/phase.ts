@@ -10,10 +10,12 @@ import type { FaultRecord, ServiceSeries } from '../result/types.ts';
 import { startChild } from '../runtime/child.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { startFault, type FaultContext } from './fault-driver.ts';
-import { runFaultTimeline } from './fault-timeline.ts';
+import { runFaultTimeline, type FaultTimeline } from './fault-timeline.ts';
 import type { PhasePlan } from './plan.ts';
 import type { Progress } from './progress.ts';
 import { startSampling, toServiceSeries } from './service-sampler.ts';
+
+type Sampling = ReturnType<typeof startSampling>;
 import { startTopology, type ProxyStatsMessage, type TopologyContext } from './topology.ts';
 
 export interface PhaseOutput {
@@ -33,20 +35,22 @@ export async function runPhase(scenario: Scenario, phase: PhasePlan, ctx: PhaseC
   const topo = await startTopology(scenario, phase.arm, ctx);
   const loadgen = startChild<LoadgenCommand, LoadgenEvent>('src/load/worker.ts', { label: 'loadgen' });
   const unregister = ctx.teardown.add('process loadgen', () => loadgen.stop());
-  let stopFaults: (() => Promise<void>) | null = null;
+  // What starts with the measured part (service sampling, the fault timeline), filled in by
+  // the generator's measure-start event — a holder, since a closure assigns it.
+  const measuring: { current: { sampling: Sampling; timeline: FaultTimeline; stopFaults: () => Promise<void> } | null } = { current: null };
   try {
     await loadgen.next('ready');
-    let sampling: ReturnType<typeof startSampling> | null = null;
-    let timeline: ReturnType<typeof runFaultTimeline> | null = null;
     loadgen.onMessage((event) => {
       if (event.type === 'measure-start') {
         ctx.progress.measuring();
-        sampling = startSampling(() => topo.sampleServices());
-        const started = runFaultTimeline(scenario.faults, phase, (f) => startFault(f, topo, ctx), realClock);
-        timeline = started;
-        // Ctrl-C or an error mid-phase: lift the faults (thaw, delete tables) before the
-        // teardown stops the processes, which run later as they were registered earlier.
-        stopFaults = ctx.teardown.add('fault timeline', () => started.stopAll());
+        const timeline = runFaultTimeline(scenario.faults, phase, (f) => startFault(f, topo, ctx), realClock);
+        measuring.current = {
+          sampling: startSampling(() => topo.sampleServices()),
+          timeline,
+          // Ctrl-C or an error mid-phase: lift the faults (thaw, delete tables) before the
+          // teardown stops the processes, which run later as they were registered earlier.
+          stopFaults: ctx.teardown.add('fault timeline', () => timeline.stopAll()),
+        };
       } else if (event.type === 'progress') {
         ctx.progress.window(event.window, event.inFlight);
       }
@@ -69,9 +73,9 @@ export async function runPhase(scenario: Scenario, phase: PhasePlan, ctx: PhaseC
     const outcome = await Promise.race([done, errored]);
     void errored.catch(() => {});
     if (outcome.type === 'error') throw new InternalError(`load generator failed: ${outcome.message}`);
-    const samples = sampling ? await (sampling as { stop(): Promise<never[]> }).stop() : [];
-    const tl = timeline as ReturnType<typeof runFaultTimeline> | null;
-    await (stopFaults as (() => Promise<void>) | null)?.();
+    const measured = measuring.current;
+    const samples = measured ? await measured.sampling.stop() : [];
+    await measured?.stopFaults();
     const proxy = await topo.proxyStats();
     return {
       arm: phase.arm,
@@ -79,11 +83,11 @@ export async function runPhase(scenario: Scenario, phase: PhasePlan, ctx: PhaseC
       startedAt,
       loadgen: outcome.result,
       services: toServiceSeries(samples).map((s) => ({ ...s, windows: s.windows.slice(0, scenario.load.durationS) })),
-      faults: tl?.records ?? [],
+      faults: measured?.timeline.records ?? [],
       proxy,
     };
   } finally {
-    await (stopFaults as (() => Promise<void>) | null)?.();
+    await measuring.current?.stopFaults();
     await unregister();
     await topo.stop();
   }
