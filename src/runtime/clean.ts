@@ -10,6 +10,7 @@ import { deleteNftTable, listNftTables } from '../faults/nft.ts';
 import { runCommand } from '../faults/run-command.ts';
 import { ExitCode } from '../core/errors.ts';
 import { repoPath } from './child.ts';
+import { podNetnsWithAddresses, removeCgroupTree, removeDirectory, removeDirectoryIfEmpty, removeSymlinksInto, unmountUnder } from './host-state.ts';
 import {
   describeEntry,
   isAlive,
@@ -82,11 +83,50 @@ async function undo(entry: LedgerEntry): Promise<boolean> {
       return deleteNetns(entry.name);
     case 'toxiproxy-proxy':
       return deleteToxiproxyProxy(entry.url, entry.name);
+    case 'cgroup-tree':
+      return removeCgroupTree(entry.relative);
+    case 'mounts':
+      return (await unmountUnder(entry.under)) > 0;
+    case 'directory':
+      return removeDirectory(entry.path);
+    case 'directory-if-empty':
+      return removeDirectoryIfEmpty(entry.path);
+    case 'symlinks':
+      return removeSymlinksInto(entry.dir, entry.target) > 0;
+    case 'link':
+      return deleteLink(entry.name);
+    case 'pod-netns': {
+      const names = await podNetnsWithAddresses(entry.addressPrefixes);
+      for (const name of names) await deleteNetns(name);
+      return names.length > 0;
+    }
   }
 }
 
-/** Undo order: frozen processes cannot die, so thaw first; processes before their cgroups. */
-const ORDER: Record<LedgerEntry['kind'], number> = { process: 0, cgroup: 1, 'nft-table': 2, netns: 3, 'toxiproxy-proxy': 4 };
+async function deleteLink(name: string): Promise<boolean> {
+  const r = await runCommand('ip', ['link', 'delete', name]);
+  if (r.code === 0) return true;
+  if (/Cannot find device|does not exist/.test(r.stderr)) return false;
+  throw new Error(r.stderr.trim());
+}
+
+/** Undo order: frozen processes cannot die, so thaw first; processes before their cgroups;
+ * containers (killed with their cgroup tree) before their mounts, pod namespaces before the
+ * node namespaces and the bridge that joined them; directories last, once nothing is mounted. */
+const ORDER: Record<LedgerEntry['kind'], number> = {
+  process: 0,
+  cgroup: 1,
+  'cgroup-tree': 1,
+  'nft-table': 2,
+  mounts: 3,
+  'pod-netns': 4,
+  netns: 5,
+  link: 6,
+  symlinks: 7,
+  directory: 8,
+  'directory-if-empty': 9,
+  'toxiproxy-proxy': 10,
+};
 
 async function cleanLedger(file: LedgerFile, report: CleanReport): Promise<void> {
   for (const e of file.entries) {
