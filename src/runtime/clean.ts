@@ -12,6 +12,7 @@ import { ExitCode } from '../core/errors.ts';
 import { repoPath } from './child.ts';
 import { podNetnsWithAddresses, removeCgroupTree, removeDirectory, removeDirectoryIfEmpty, removeSymlinksInto, unmountUnder } from './host-state.ts';
 import {
+  CLUSTER_RUN_ID,
   describeEntry,
   isAlive,
   processStartTime,
@@ -154,6 +155,7 @@ async function sweepByName(runIdFilter: string | undefined, liveRuns: Set<string
   const ours = (name: string): boolean => {
     if (!name.startsWith('meshbench-')) return false;
     const runId = runIdOfName(name);
+    if (runId === CLUSTER_RUN_ID && runIdFilter !== CLUSTER_RUN_ID) return false;
     if (runId !== null && liveRuns.has(runId)) return false;
     return runIdFilter === undefined || runId === runIdFilter;
   };

@@ -39,6 +39,10 @@ export interface LedgerFile {
   entries: LedgerEntry[];
 }
 
+/** The ledger of the local Kubernetes cluster (`meshbench cluster up`): its host state is named
+ * `meshbench-cluster…` and only removed through this ledger or `cluster down`, never swept with runs. */
+export const CLUSTER_RUN_ID = 'cluster';
+
 /** Every name meshbench gives to host state starts with this, then the run id. */
 export const NAME_PREFIX = 'meshbench-';
 

@@ -64,6 +64,9 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = ${q(PAUSE_IMAGE)}
   enable_selinux = false
+  # Sandboxes ask for oom_score_adj -998; lowering it needs CAP_SYS_RESOURCE, which some hosts
+  # (these VMs among them) do not grant even to root. Never go below containerd's own value.
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
@@ -114,6 +117,8 @@ export function kubeletConfig(layout: LocalLayout, node: LocalNode, pki: { ca: s
     port: 10250,
     healthzBindAddress: '127.0.0.1',
     readOnlyPort: 0,
+    // The default -999 needs CAP_SYS_RESOURCE; a development machine's kubelet does not need it.
+    oomScoreAdj: 0,
     authentication: { anonymous: { enabled: false }, webhook: { enabled: true }, x509: { clientCAFile: pki.ca } },
     authorization: { mode: 'Webhook' },
     cgroupDriver: 'cgroupfs',
@@ -156,6 +161,7 @@ export function kubeProxyConfig(layout: LocalLayout, node: LocalNode, kubeconfig
     healthzBindAddress: '127.0.0.1:10256',
     metricsBindAddress: '127.0.0.1:10249',
     clusterCIDR: '10.244.0.0/16',
+    oomScoreAdj: 0,
     conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
     nodePortAddresses: [`${node.ip}/32`],
   }).replace(/^/, `# meshbench local cluster, node ${node.name}, services ${layout.serviceCidr}\n`);

@@ -4,8 +4,9 @@
 // `meshbench clean` recognises them (the cluster's ledger is the run "cluster").
 import os from 'node:os';
 import path from 'node:path';
+import { CLUSTER_RUN_ID } from '../../runtime/ledger.ts';
 
-export const CLUSTER_LEDGER_ID = 'cluster';
+export const CLUSTER_LEDGER_ID = CLUSTER_RUN_ID;
 export const KUBERNETES_VERSION = 'v1.34.4';
 export const IMAGE = 'meshbench:dev';
 export const PAUSE_IMAGE = 'meshbench.local/pause:dev';
