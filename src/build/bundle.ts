@@ -10,6 +10,7 @@ export const ENTRIES: Record<string, string> = {
   service: 'src/services/main.ts',
   'load-worker': 'src/load/worker.ts',
   toxiproxy: 'src/faults/toxiproxy/main.ts',
+  agent: 'src/agent/main.ts',
 };
 
 /** Bundles every entry into `outDir` as `<name>.mjs`; returns the output paths. */
