@@ -11,6 +11,7 @@ export const ENTRIES: Record<string, string> = {
   'load-worker': 'src/load/worker.ts',
   toxiproxy: 'src/faults/toxiproxy/main.ts',
   agent: 'src/agent/main.ts',
+  'load-pod': 'src/load/pod-main.ts',
 };
 
 /** Bundles every entry into `outDir` as `<name>.mjs`; returns the output paths. */

@@ -1,0 +1,59 @@
+// Why: a cluster's load comes from several generator pods, each with its share of the rate; the
+// run must read as one generator's. Counts add, HDR histograms add exactly (no averaging of
+// percentiles), and windows are aligned by their index from each generator's measure start —
+// the generators start their measured parts at one agreed wall-clock instant, so the alignment
+// error is the spread of their actual starts, which the merge reports.
+import { decodeHistogram, encodeHistogram, mergeHistograms, summarizeMs } from '../stats/histogram.ts';
+import type { WindowPoint } from '../result/types.ts';
+import type { LoadgenResult } from './types.ts';
+
+export interface MergedLoad {
+  result: LoadgenResult;
+  /** Largest difference between the generators' measure starts, ms (the window alignment error). */
+  alignmentErrorMs: number;
+  generators: number;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Adds like fields of the generators' results: numbers sum (keys missing in some count as 0),
+ * encoded `…histogram`/`…Lateness` HDR fields merge, objects recurse; other values are the first's. */
+function addFields<T>(items: T[]): T {
+  const first = items[0];
+  if (!isPlainObject(first)) return first as T;
+  const keys = new Set(items.flatMap((i) => Object.keys(i as object)));
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const values = items.map((i) => (i as Record<string, unknown>)[key]).filter((v) => v !== undefined);
+    const sample = values[0];
+    if (typeof sample === 'number') out[key] = (values as number[]).reduce((a, b) => a + b, 0);
+    else if (typeof sample === 'string' && /(histogram|lateness)$/i.test(key)) out[key] = encodeHistogram(mergeHistograms((values as string[]).map(decodeHistogram)));
+    else if (isPlainObject(sample)) out[key] = addFields(values);
+    else out[key] = sample;
+  }
+  return out as T;
+}
+
+function mergeWindows(perGenerator: WindowPoint[][]): WindowPoint[] {
+  const byT = new Map<number, WindowPoint[]>();
+  for (const windows of perGenerator) for (const w of windows) byT.set(w.t, [...(byT.get(w.t) ?? []), w]);
+  return [...byT.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([t, ws]) => {
+      const merged = addFields(ws);
+      const s = summarizeMs(decodeHistogram(merged.histogram));
+      return { ...merged, t, p50: s.p50, p99: s.p99, max: s.max };
+    });
+}
+
+export function mergeLoadResults(results: LoadgenResult[], measureStartsMs: number[]): MergedLoad {
+  if (results.length === 0) throw new Error('no generator results to merge');
+  const startedAt = results.map((r) => r.startedAt).sort()[0]!;
+  const measuredMs = Math.min(...results.map((r) => r.measuredMs));
+  const summed = addFields(results.map(({ windows: _w, ...rest }) => rest));
+  return {
+    result: { ...summed, startedAt, measuredMs, windows: mergeWindows(results.map((r) => r.windows)) },
+    alignmentErrorMs: measureStartsMs.length > 1 ? Math.max(...measureStartsMs) - Math.min(...measureStartsMs) : 0,
+    generators: results.length,
+  };
+}
