@@ -17,3 +17,9 @@ export interface ProxyStats {
   counters: Record<string, number>;
   audit: Array<{ route: string; zone: string; requests: number }>;
 }
+
+/** GET /admin/stats.json: ProxyStats with the proxy's own process usage, and its node in a cluster. */
+export interface ProxyStatsDocument extends ProxyStats {
+  /** The Kubernetes node the proxy runs on (NODE_NAME from the downward API); null elsewhere. */
+  node: string | null;
+}

@@ -7,7 +7,7 @@ import type net from 'node:net';
 import { realClock, type Clock } from '../../src/core/clock.ts';
 import { environmentError } from '../../src/core/errors.ts';
 import { seededRng, type Rng } from '../../src/core/rng.ts';
-import type { ProxyConfig, ProxyStats } from './config.ts';
+import type { ProxyConfig, ProxyStats, ProxyStatsDocument } from './config.ts';
 import { buildDestination, type Destination } from './destination.ts';
 import { hostRouter, noRouteService } from './route/host-router.ts';
 import { buildStack, type Service } from './service.ts';
@@ -35,6 +35,8 @@ export interface ProxyDeps {
   rng?: Rng;
   /** An already-listening router socket (handed over by the runner), instead of binding mesh.port. */
   routerHandle?: net.Server;
+  /** The node the proxy runs on, reported in /admin/stats.json (a DaemonSet pod's NODE_NAME). */
+  nodeName?: string | null;
 }
 
 export async function startProxy(config: ProxyConfig, deps: ProxyDeps = {}): Promise<RunningProxy> {
@@ -54,6 +56,10 @@ export async function startProxy(config: ProxyConfig, deps: ProxyDeps = {}): Pro
   const admin = createAdminServer({
     metrics: () => renderPrometheus(metrics, destinations, clock.now()),
     state: () => liveState(metrics, destinations, clock.now()),
+    stats: (): ProxyStatsDocument => {
+      const stats = proxyStats(metrics);
+      return { node: deps.nodeName ?? null, audit: stats.audit, counters: { ...stats.counters, ...ownProcessUsage() } };
+    },
   });
 
   const port = deps.routerHandle
@@ -74,6 +80,12 @@ export async function startProxy(config: ProxyConfig, deps: ProxyDeps = {}): Pro
       agent.destroy();
     },
   };
+}
+
+/** The same figures the embedded runner reads from /proc for the proxy process. */
+function ownProcessUsage(): Record<string, number> {
+  const cpu = process.cpuUsage();
+  return { process_resident_memory_bytes: process.memoryUsage.rss(), process_cpu_seconds_total: (cpu.user + cpu.system) / 1e6 };
 }
 
 function listen(server: http.Server, port: number, host: string, field: string, what: string): Promise<number> {
