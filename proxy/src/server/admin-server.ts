@@ -6,6 +6,8 @@
 import http from 'node:http';
 
 export interface AdminViews {
+  /** False while endpoint discovery has not synced: /ready answers 503 then. */
+  ready(): boolean;
   metrics(): string;
   state(): unknown;
   stats(): unknown;
@@ -24,8 +26,9 @@ export function createAdminServer(views: AdminViews): http.Server {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(views.stats()));
     } else if (path === '/ready') {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('ready\n');
+      const ready = views.ready();
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' });
+      res.end(ready ? 'ready\n' : 'discovering endpoints\n');
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found: try /metrics, /admin/state.json, /admin/stats.json or /ready\n');
