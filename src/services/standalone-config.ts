@@ -6,6 +6,8 @@ import { SERVICE_ADMIN_PORT } from './admin-server.ts';
 import type { ServiceConfig } from './protocol.ts';
 
 export const CONFIG_ENV = 'MESHBENCH_SERVICE_CONFIG';
+/** The port a replica serves on in a pod (its Service's `http` port). */
+export const POD_SERVICE_PORT = 8080;
 export const ADMIN_HOST_ENV = 'MESHBENCH_ADMIN_HOST';
 export const ADMIN_PORT_ENV = 'MESHBENCH_ADMIN_PORT';
 

@@ -99,3 +99,19 @@ test('backend flags that do not fit are refused with the fix', () => {
   const message = flagError(() => applyOverrides(sidecar, { backend: 'embedded' }));
   assert.match(message, /--backend embedded does not fit s\.yaml:\n {2}- mesh\.deploy: sidecar needs backend kubernetes.*\n {2}- load\.generators: 2 generators/);
 });
+
+test('kubernetes: zones must be label values; the proxy pod ports must not collide', () => {
+  const zones = problemsOf(`backend: kubernetes\ntopology:\n  services:\n    - {name: users, zones: [no, "de frankfurt"]}\nload: {rate: 10, duration: 2s}\n`);
+  assert.deepEqual(zones.map((p) => [p.line, p.path]), [[4, 'topology.services[0].zones[1]']]);
+  assert.match(zones[0]!.message, /"de frankfurt" cannot be a node's zone label value/);
+
+  const same = problemsOf(`backend: kubernetes\nmesh: {port: 0, adminPort: 4140}\n${BASE}`);
+  assert.deepEqual(same.map((p) => p.path), ['mesh.adminPort']);
+  assert.match(same[0]!.message, /router and admin would both use port 4140/);
+  parseScenario(`mesh: {port: 0, adminPort: 4140}\n${BASE}`, 'fine-on-embedded.yaml');
+
+  const sidecar = problemsOf(`backend: kubernetes\nmesh: {deploy: sidecar, port: 8080, adminPort: 9991}\n${BASE}`);
+  assert.deepEqual(sidecar.map((p) => p.path), ['mesh.port', 'mesh.adminPort']);
+  assert.match(sidecar[0]!.message, /a sidecar proxy on port 8080 would share it with the service in its pod/);
+  parseScenario(`backend: kubernetes\nmesh: {port: 8080, adminPort: 9991}\n${BASE}`, 'a-daemonset-has-its-own-pod.yaml');
+});

@@ -13,12 +13,11 @@ import { startChild, type Child } from '../../runtime/child.ts';
 import type { Ledger } from '../../runtime/ledger.ts';
 import type { Teardown } from '../../runtime/teardown.ts';
 import type { ArmName, Scenario, ServiceSpec } from '../../scenario/types.ts';
-import type { DownstreamConfig, ServiceCommand, ServiceConfig, ServiceCounters, ServiceEvent } from '../../services/protocol.ts';
+import { NO_APP_RETRIES, type DownstreamConfig, type ServiceCommand, type ServiceConfig, type ServiceCounters, type ServiceEvent } from '../../services/protocol.ts';
 import type { ProxyConfig } from '../../../proxy/src/config.ts';
 import { calleesFirst } from '../../runner/plan.ts';
 
 const HOST = '127.0.0.1';
-const NO_APP_RETRIES = { timeoutMs: null, retries: 0, backoffMs: 0 } as const;
 
 type ServiceChild = Child<ServiceCommand, ServiceEvent>;
 type ProxyEvent = { type: 'ready'; port: number; adminPort: number } | ({ type: 'stats' } & ProxyStatsMessage);

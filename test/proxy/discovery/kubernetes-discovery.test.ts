@@ -7,11 +7,9 @@
 // changing endpoint sets is endpoint-updates.test.ts. Without a reachable cluster it skips and
 // says why; the unreachable-server test below always runs.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, test } from 'node:test';
 import { CoreV1Api, DiscoveryV1Api, KubeConfig, type V1Endpoint, type V1Node } from '@kubernetes/client-node';
+import { probeCluster, TEST_KUBECONFIG, TEST_LABELS, testNamespaceName } from '../../fixtures/kube-cluster.ts';
 import type { EndpointConfig } from '../../../proxy/src/config.ts';
 import type { EndpointSets } from '../../../proxy/src/discovery/endpoint-source.ts';
 import { backoffMs, kubernetesEndpointSource } from '../../../proxy/src/discovery/kubernetes-discovery.ts';
@@ -19,27 +17,12 @@ import { PROXY_ERROR_HEADER } from '../../../proxy/src/proxy-error.ts';
 import { startProxy } from '../../../proxy/src/start-proxy.ts';
 import { closeClientAgent, request, testMesh } from '../proxy-harness.ts';
 
-const KUBECONFIG = process.env.MESHBENCH_KUBECONFIG ?? path.join(os.homedir(), '.meshbench/local/kubeconfig');
-const MANAGED = { 'app.kubernetes.io/managed-by': 'meshbench-test' };
-
-/** The cluster's nodes, or why there is no cluster to test against. */
-async function probeCluster(): Promise<{ kc: KubeConfig; nodes: V1Node[] } | string> {
-  if (!existsSync(KUBECONFIG)) return `no kubeconfig at ${KUBECONFIG} (run \`meshbench cluster up\`, or set MESHBENCH_KUBECONFIG)`;
-  try {
-    const kc = new KubeConfig();
-    kc.loadFromFile(KUBECONFIG);
-    const listed = kc.makeApiClient(CoreV1Api).listNode();
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000).unref());
-    const nodes = (await Promise.race([listed, timeout])).items;
-    return nodes.length > 0 ? { kc, nodes } : `the cluster at ${kc.getCurrentCluster()?.server} has no nodes`;
-  } catch (err) {
-    return `the cluster in ${KUBECONFIG} is not reachable: ${err instanceof Error ? err.message : String(err)}`;
-  }
-}
+const KUBECONFIG = TEST_KUBECONFIG;
+const MANAGED = TEST_LABELS;
 
 const cluster = await probeCluster();
 const skip = typeof cluster === 'string' ? cluster : false;
-const namespace = `meshbench-test-${Math.random().toString(36).slice(2, 8)}`;
+const namespace = testNamespaceName();
 let created = false;
 
 after(async () => {
