@@ -66,6 +66,8 @@ async function main(): Promise<void> {
     });
     const host = config.mesh.bindAddress;
     console.log(`meshbench proxy: router http://${host}:${proxy.port}  admin http://${host}:${proxy.adminPort}/metrics`);
+    const discovery = config.discovery;
+    if (discovery) void proxy.ready.then(() => console.log(`meshbench proxy: endpoints of ${discovery.services.join(', ')} discovered in namespace ${discovery.namespace}`));
   }
 }
 
