@@ -171,6 +171,9 @@ function settingsSection(result: RunResult): string {
     ['request classes', l.classes.map((c) => `${c.name} (weight ${c.weight})`).join(', ')],
     ['gates', s.gates.length > 0 ? s.gates.join('; ') : 'none'],
     ['environment', `${e.platform}/${e.arch}, kernel ${e.kernel}, ${e.cpus} × ${e.cpuModel}, ${e.totalMemGiB} GiB, Node ${e.node}, ${e.backend}`],
+    ...(e.cluster
+      ? [['cluster', `Kubernetes ${e.cluster.version}; ${e.cluster.nodes.map((n) => `${n.name} (zone ${n.zone ?? 'none'}, ${n.capacity.cpu ?? '?'} CPU, ${n.capacity.memory ?? '?'})`).join(', ')}`] as [string, string]]
+      : []),
   ];
   const services = s.topology.services.map((svc) => [
     svc.name + (svc.name === s.topology.entry ? ' (entry)' : ''),

@@ -5,6 +5,9 @@ import type { AppRetryPolicy, Distribution } from '../scenario/types.ts';
 /** Header carrying the remaining deadline in milliseconds (set by the mesh proxy). */
 export const DEADLINE_HEADER = 'x-meshbench-deadline-ms';
 
+/** The app's policy when a mesh owns retries and timeouts: one attempt, no timeout of its own. */
+export const NO_APP_RETRIES: AppRetryPolicy = Object.freeze({ timeoutMs: null, retries: 0, backoffMs: 0 });
+
 export interface DownstreamConfig {
   service: string;
   /** host:port addresses, used round-robin (direct: replicas; meshed: the proxy). */

@@ -15,6 +15,7 @@ function spec(overrides: Partial<LoadSpec> = {}): LoadSpec {
     method: 'GET',
     path: '/',
     classes: [],
+    generators: 1,
     ...overrides,
   };
 }

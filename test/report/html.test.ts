@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { renderHtmlReport } from '../../src/report/html.ts';
 import type { ChartData } from '../../src/report/chart-data.ts';
-import type { RunResult } from '../../src/result/types.ts';
+import type { ClusterInfo, RunResult } from '../../src/result/types.ts';
 import { buildRunResult, buildScenario } from '../fixtures/run-result.ts';
 
 const HOSTILE = '<script>alert(1)</script>';
@@ -89,6 +89,13 @@ test('verdict first, then the summary with its floor; audit and settings present
   assert.match(html, /<p class="pass" data-audit-route="sensitive-norway">0 <code>sensitive-norway<\/code> requests left the compliant zone <code>no-oslo<\/code> \(1600 routed\)\.<\/p>/);
   assert.match(html, /<dt>seed<\/dt><dd>42<\/dd>/);
   assert.ok(!renderHtmlReport({ ...storm, verdict: null }).includes('id="verdict"'));
+});
+
+test('a run in a cluster names the cluster version and its nodes in the settings; an embedded run has no such row', () => {
+  const cluster: ClusterInfo = { version: 'v1.34.4', nodes: [{ name: 'meshbench-no', zone: 'no', capacity: { cpu: '2', memory: '24683584Ki', pods: '60' } }, { name: 'n2', zone: null, capacity: {} }] };
+  const html = renderHtmlReport({ ...storm, environment: { ...storm.environment, backend: 'kubernetes', cluster } });
+  assert.match(html, /<dt>cluster<\/dt><dd>Kubernetes v1\.34\.4; meshbench-no \(zone no, 2 CPU, 24683584Ki\), n2 \(zone none, \? CPU, \?\)<\/dd>/);
+  assert.ok(!renderHtmlReport(storm).includes('<dt>cluster</dt>'));
 });
 
 test('charts without data are left out rather than drawn empty', () => {
