@@ -8,10 +8,10 @@ import { repoPath } from '../runtime/child.ts';
 export const ENTRIES: Record<string, string> = {
   proxy: 'proxy/main.ts',
   service: 'src/services/main.ts',
-  'load-worker': 'src/load/worker.ts',
+  // In a pod the load generator streams its events over HTTP (the local worker speaks IPC).
+  'load-worker': 'src/load/pod-main.ts',
   toxiproxy: 'src/faults/toxiproxy/main.ts',
-  agent: 'src/agent/main.ts',
-  'load-pod': 'src/load/pod-main.ts',
+  'chaos-agent': 'src/agent/main.ts',
 };
 
 /** Bundles every entry into `outDir` as `<name>.mjs`; returns the output paths. */

@@ -27,11 +27,27 @@ function addFields<T>(items: T[]): T {
     const values = items.map((i) => (i as Record<string, unknown>)[key]).filter((v) => v !== undefined);
     const sample = values[0];
     if (typeof sample === 'number') out[key] = (values as number[]).reduce((a, b) => a + b, 0);
-    else if (typeof sample === 'string' && /(histogram|lateness)$/i.test(key)) out[key] = encodeHistogram(mergeHistograms((values as string[]).map(decodeHistogram)));
+    else if (typeof sample === 'string' && /(histogram|lateness)$/i.test(key)) {
+      // Live progress windows carry no histogram yet (encoded only at the end): '' stays ''.
+      const encoded = (values as string[]).filter((v) => v !== '');
+      out[key] = encoded.length === 0 ? '' : encodeHistogram(mergeHistograms(encoded.map(decodeHistogram)));
+    }
     else if (isPlainObject(sample)) out[key] = addFields(values);
     else out[key] = sample;
   }
   return out as T;
+}
+
+/** One window as N generators saw it, as one generator would have. A live progress window has
+ * no histogram yet; its percentiles are then the worst generator's (for the progress line only). */
+export function mergeWindowPoints(points: WindowPoint[]): WindowPoint {
+  const merged = addFields(points);
+  if (merged.histogram === '') {
+    const worst = (k: 'p50' | 'p99' | 'max') => Math.max(...points.map((p) => p[k]));
+    return { ...merged, t: points[0]!.t, p50: worst('p50'), p99: worst('p99'), max: worst('max') };
+  }
+  const s = summarizeMs(decodeHistogram(merged.histogram));
+  return { ...merged, t: points[0]!.t, p50: s.p50, p99: s.p99, max: s.max };
 }
 
 function mergeWindows(perGenerator: WindowPoint[][]): WindowPoint[] {
@@ -39,11 +55,7 @@ function mergeWindows(perGenerator: WindowPoint[][]): WindowPoint[] {
   for (const windows of perGenerator) for (const w of windows) byT.set(w.t, [...(byT.get(w.t) ?? []), w]);
   return [...byT.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([t, ws]) => {
-      const merged = addFields(ws);
-      const s = summarizeMs(decodeHistogram(merged.histogram));
-      return { ...merged, t, p50: s.p50, p99: s.p99, max: s.max };
-    });
+    .map(([, ws]) => mergeWindowPoints(ws));
 }
 
 export function mergeLoadResults(results: LoadgenResult[], measureStartsMs: number[]): MergedLoad {

@@ -10,6 +10,7 @@ import { deleteNftTable, listNftTables } from '../faults/nft.ts';
 import { runCommand } from '../faults/run-command.ts';
 import { ExitCode } from '../core/errors.ts';
 import { repoPath } from './child.ts';
+import { deleteRunObjectsFrom } from '../backend/kubernetes/run-objects-cleanup.ts';
 import { podNetnsWithAddresses, removeCgroupTree, removeDirectory, removeDirectoryIfEmpty, removeSymlinksInto, unmountUnder } from './host-state.ts';
 import {
   CLUSTER_RUN_ID,
@@ -96,6 +97,8 @@ async function undo(entry: LedgerEntry): Promise<boolean> {
       return removeSymlinksInto(entry.dir, entry.target) > 0;
     case 'link':
       return deleteLink(entry.name);
+    case 'k8s-run-objects':
+      return deleteRunObjectsFrom(entry.kubeconfig, entry.context, entry.runId);
     case 'pod-netns': {
       const names = await podNetnsWithAddresses(entry.addressPrefixes);
       for (const name of names) await deleteNetns(name);
@@ -127,6 +130,7 @@ const ORDER: Record<LedgerEntry['kind'], number> = {
   directory: 8,
   'directory-if-empty': 9,
   'toxiproxy-proxy': 10,
+  'k8s-run-objects': 11,
 };
 
 async function cleanLedger(file: LedgerFile, report: CleanReport): Promise<void> {

@@ -25,7 +25,9 @@ export type LedgerEntry =
   /** A network interface on the host (the local cluster's bridge). */
   | { kind: 'link'; name: string }
   /** Pod network namespaces (`cni-…`) holding an address with one of these prefixes. */
-  | { kind: 'pod-netns'; addressPrefixes: string[] };
+  | { kind: 'pod-netns'; addressPrefixes: string[] }
+  /** A run's Kubernetes objects (namespace, labelled cluster-scoped objects) in one cluster. */
+  | { kind: 'k8s-run-objects'; kubeconfig: string; context: string | null; runId: string };
 
 /** The process that owns a ledger; a ledger whose owner still runs belongs to a live run. */
 export interface LedgerOwner {
@@ -117,6 +119,8 @@ export function describeEntry(e: LedgerEntry): string {
       return `network interface ${e.name}`;
     case 'pod-netns':
       return `pod network namespaces with addresses ${e.addressPrefixes.join(', ')}*`;
+    case 'k8s-run-objects':
+      return `Kubernetes namespace and objects of run ${e.runId} (${e.context ?? 'current context'} in ${e.kubeconfig})`;
   }
 }
 

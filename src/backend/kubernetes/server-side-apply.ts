@@ -16,6 +16,7 @@ const RESOURCES: Record<string, string> = {
   'v1/Namespace': 'namespaces',
   'v1/ServiceAccount': 'serviceaccounts',
   'v1/ConfigMap': 'configmaps',
+  'v1/Secret': 'secrets',
   'v1/Service': 'services',
   'apps/v1/Deployment': 'deployments',
   'apps/v1/DaemonSet': 'daemonsets',

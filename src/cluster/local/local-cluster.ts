@@ -125,8 +125,10 @@ export async function localClusterUp({ layout, onProgress }: UpOptions): Promise
   const started = Date.now();
   const state = clusterState();
   if (state.state === 'up') {
+    // Up already: bring the meshbench image up to date with this checkout (a no-op when unchanged).
+    await importImages(layout, await assembleImages(onProgress), onProgress);
     const nodes = await listNodes(loadKubeConfig(layout.kubeconfig));
-    return { kubeconfig: layout.kubeconfig, context: 'meshbench-local', nodes, alreadyUp: true, seconds: 0 };
+    return { kubeconfig: layout.kubeconfig, context: 'meshbench-local', nodes, alreadyUp: true, seconds: (Date.now() - started) / 1000 };
   }
   if (state.state === 'broken') {
     onProgress(`removing a broken local cluster first (${state.reason})`);
@@ -136,13 +138,7 @@ export async function localClusterUp({ layout, onProgress }: UpOptions): Promise
   onProgress('building Kubernetes components (cached after the first build)…');
   const kubeDir = await buildKubernetes((line) => onProgress(`  go: ${line}`));
   const bin: Binaries = { kubeDir, etcd: which('etcd'), containerd: which('containerd') };
-  onProgress('bundling meshbench and assembling images…');
-  const distDir = repoPath('dist');
-  await bundleEntries(distDir);
-  const images = [
-    await assembleImage(meshbenchImageSpec(distDir), path.join(cacheDir(), 'images')),
-    await assembleImage(pauseImageSpec(await buildPause(), PAUSE_IMAGE), path.join(cacheDir(), 'images')),
-  ];
+  const images = await assembleImages(onProgress);
 
   const ledger = Ledger.open(CLUSTER_LEDGER_ID);
   const uninstall = installCleanupHandlers(async () => {
@@ -184,11 +180,9 @@ export async function localClusterUp({ layout, onProgress }: UpOptions): Promise
       const [containerd, ...rest] = nodeComponents(layout, node, bin);
       start(containerd!);
       await waitUntil(`containerd on ${node.name}`, containerd!.logFile, 30_000, async () => existsSync(containerdSocket(node)));
-      for (const image of images) {
-        await mustRun('ctr', ['--address', containerdSocket(node), '-n', 'k8s.io', 'images', 'import', image], undefined, 300_000);
-      }
       for (const c of rest) start(c);
     }
+    await importImages(layout, images, onProgress);
 
     onProgress('waiting for both nodes to be Ready…');
     const kc = loadKubeConfig(layout.kubeconfig);
@@ -208,6 +202,32 @@ export async function localClusterUp({ layout, onProgress }: UpOptions): Promise
     throw err;
   } finally {
     uninstall();
+  }
+}
+
+/** Bundles this checkout and assembles the meshbench and pause images (cached by content). */
+async function assembleImages(onProgress: (line: string) => void): Promise<string[]> {
+  onProgress('bundling meshbench and assembling images…');
+  const distDir = repoPath('dist');
+  await bundleEntries(distDir);
+  return [
+    await assembleImage(meshbenchImageSpec(distDir), path.join(cacheDir(), 'images')),
+    await assembleImage(pauseImageSpec(await buildPause(), PAUSE_IMAGE), path.join(cacheDir(), 'images')),
+  ];
+}
+
+/** Imports the image archives into every node's containerd, skipping those already imported
+ * (their file names carry their content key). */
+async function importImages(layout: LocalLayout, images: string[], onProgress: (line: string) => void): Promise<void> {
+  for (const node of layout.nodes) {
+    const marker = path.join(node.dataDir, 'imported-images.json');
+    const done: string[] = existsSync(marker) ? (JSON.parse(await readFile(marker, 'utf8')) as string[]) : [];
+    for (const image of images.filter((i) => !done.includes(path.basename(i)))) {
+      onProgress(`importing ${path.basename(image)} into ${node.name}…`);
+      await mustRun('ctr', ['--address', containerdSocket(node), '-n', 'k8s.io', 'images', 'import', image], undefined, 300_000);
+      done.push(path.basename(image));
+    }
+    await writeFile(marker, JSON.stringify(done));
   }
 }
 

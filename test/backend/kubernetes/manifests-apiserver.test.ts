@@ -51,7 +51,7 @@ faults: [{kind: loss, target: user-service, at: 1s, duration: 1s, percent: 5}]
 
 function phaseObjects(s: Scenario): KubernetesObject[] {
   const job = (arm: 'direct' | 'meshed') => loadJob(s, arm, 'zz99yy88', `load-${arm}-0`, { ...loadTargets(s, arm), load: s.load, seed: 1 });
-  return [...runObjects(s, 'zz99yy88'), ...armObjects(s, 'direct', 'zz99yy88'), job('direct'), ...armObjects(s, 'meshed', 'zz99yy88'), job('meshed')];
+  return [...runObjects(s, 'zz99yy88', 'tok'), ...armObjects(s, 'direct', 'zz99yy88'), job('direct'), ...armObjects(s, 'meshed', 'zz99yy88'), job('meshed')];
 }
 
 test('every object of every variant passes server-side apply (dry run) on the API server', { skip }, async () => {

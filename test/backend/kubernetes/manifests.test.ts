@@ -44,7 +44,7 @@ function loadConfig(s: Scenario, arm: 'direct' | 'meshed'): LoadgenConfig {
 }
 
 function everything(s: Scenario): KubernetesObject[] {
-  return [...runObjects(s, RUN), ...armObjects(s, 'direct', RUN), ...armObjects(s, 'meshed', RUN), loadJob(s, 'direct', RUN, 'load-direct-0', loadConfig(s, 'direct')), loadJob(s, 'meshed', RUN, 'load-meshed-0', loadConfig(s, 'meshed'))];
+  return [...runObjects(s, RUN, 'tok'), ...armObjects(s, 'direct', RUN), ...armObjects(s, 'meshed', RUN), loadJob(s, 'direct', RUN, 'load-direct-0', loadConfig(s, 'direct')), loadJob(s, 'meshed', RUN, 'load-meshed-0', loadConfig(s, 'meshed'))];
 }
 
 const find = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata?.name === name) as T | undefined;
@@ -76,11 +76,11 @@ test('every object and every pod template carries the run labels; names keep run
 });
 
 test('the namespace: meshbench-<run id> (or backend.namespace), labelled for clean; privileged only with the chaos agent', () => {
-  const ns = runObjects(scenario(), RUN)[0] as V1Namespace;
+  const ns = runObjects(scenario(), RUN, 'tok')[0] as V1Namespace;
   assert.deepEqual(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: RUN_LABELS } });
-  const withAgent = runObjects(scenario(LOSS), RUN)[0] as V1Namespace;
+  const withAgent = runObjects(scenario(LOSS), RUN, 'tok')[0] as V1Namespace;
   assert.equal(withAgent.metadata!.labels!['pod-security.kubernetes.io/enforce'], 'privileged');
-  const named = runObjects(scenario('', 'backend: {kind: kubernetes, namespace: bench-a}'), RUN);
+  const named = runObjects(scenario('', 'backend: {kind: kubernetes, namespace: bench-a}'), RUN, 'tok');
   assert.ok(named.every((o) => o.metadata!.name === 'bench-a' || o.metadata!.namespace === 'bench-a' || CLUSTER_SCOPED.includes(o.kind!)));
 });
 
@@ -161,7 +161,7 @@ test('the proxy DaemonSet is the seed\'s: hostPort 4140, admin 9990, NODE_NAME, 
 });
 
 test('the proxy may watch EndpointSlices in its namespace and Nodes, nothing more', () => {
-  const objects = runObjects(scenario(), RUN);
+  const objects = runObjects(scenario(), RUN, 'tok');
   const role = find<V1Role>(objects, 'Role', 'mesh-proxy')!;
   assert.deepEqual(role.rules, [{ apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] }]);
   const nodes = find<V1ClusterRole>(objects, 'ClusterRole', `meshbench-${RUN}-mesh-proxy`)!;
@@ -201,8 +201,8 @@ test('linkerd and istio: no bundled proxy, the meshed namespace asks for injecti
     const s = scenario(`mesh: {provider: ${provider}}\n`);
     assert.equal(expect(find<V1Namespace>(armObjects(s, 'meshed', RUN), 'Namespace', NS)!), 'enabled', provider);
     assert.equal(expect(find<V1Namespace>(armObjects(s, 'direct', RUN), 'Namespace', NS)!), undefined, `${provider}: the direct arm is not injected`);
-    assert.equal(expect(runObjects(s, RUN)[0] as V1Namespace), undefined);
-    const meshed = [...runObjects(s, RUN), ...armObjects(s, 'meshed', RUN)];
+    assert.equal(expect(runObjects(s, RUN, 'tok')[0] as V1Namespace), undefined);
+    const meshed = [...runObjects(s, RUN, 'tok'), ...armObjects(s, 'meshed', RUN)];
     assert.ok(meshed.every((o) => o.metadata!.name !== 'mesh-proxy' && !o.metadata!.name!.endsWith('mesh-proxy')), `${provider}: nothing of the bundled proxy`);
     const frontend = find<V1Deployment>(meshed, 'Deployment', 'frontend')!;
     assert.deepEqual(configOf(frontend).calls[0]!.targets, ['user-service:8080']);
@@ -232,21 +232,20 @@ test('the load Job: load.generators Indexed pods, each offering an equal share o
   }
 });
 
-test('the chaos agent: only for pod-level faults; privileged, host PID, NET_ADMIN + SYS_ADMIN; reads pods and leases of its namespace', () => {
-  assert.equal(runObjects(scenario(), RUN).filter((o) => o.metadata!.name?.includes('chaos-agent')).length, 0);
-  const objects = runObjects(scenario(LOSS), RUN);
+test('the chaos agent: only for pod-level faults; privileged with the host PID namespace, no API token, authenticated by the run\'s secret', () => {
+  assert.equal(runObjects(scenario(), RUN, 'tok').filter((o) => o.metadata!.name?.includes('chaos-agent')).length, 0);
+  const objects = runObjects(scenario(LOSS), RUN, 'tok');
   const ds = find<V1DaemonSet>(objects, 'DaemonSet', 'chaos-agent')!;
   const pod = ds.spec!.template.spec!;
   assert.equal(pod.hostPID, true);
-  assert.equal(pod.serviceAccountName, 'chaos-agent');
+  assert.equal(pod.automountServiceAccountToken, false, 'the agent talks to no API server');
   const agent = pod.containers[0]!;
   assert.deepEqual(agent.args, ['/app/dist/chaos-agent.mjs']);
-  assert.deepEqual(agent.securityContext, { privileged: true, runAsUser: 0, capabilities: { add: ['NET_ADMIN', 'SYS_ADMIN'] } });
-  assert.equal(envOf(agent, 'MESHBENCH_NAMESPACE')!.value, NS);
+  assert.deepEqual(agent.securityContext, { privileged: true, runAsUser: 0 });
+  assert.deepEqual(envOf(agent, 'AGENT_TOKEN')!.valueFrom, { secretKeyRef: { name: 'chaos-agent-token', key: 'token' } });
   assert.deepEqual(ds.spec!.template.metadata!.annotations, { 'linkerd.io/inject': 'disabled', 'sidecar.istio.io/inject': 'false' });
-  const role = find<V1ClusterRole>(objects, 'ClusterRole', `meshbench-${RUN}-chaos-agent`)!;
-  assert.deepEqual(role.rules!.map((r) => r.resources), [['pods'], ['leases']]);
-  const binding = find<V1RoleBinding>(objects, 'RoleBinding', 'chaos-agent')!;
-  assert.equal(binding.metadata!.namespace, NS, 'bound in the run namespace only');
-  assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `meshbench-${RUN}-chaos-agent` });
+  const secret = objects.find((o) => o.kind === 'Secret') as { stringData: { token: string }; metadata: { namespace: string } };
+  assert.equal(secret.stringData.token, 'tok');
+  assert.equal(secret.metadata.namespace, NS);
+  assert.equal(objects.filter((o) => o.kind === 'ClusterRole' && o.metadata!.name!.includes('chaos-agent')).length, 0);
 });

@@ -20,5 +20,5 @@ test('every object the manifests generate has a known API path', () => {
     `backend: kubernetes\ntopology: {services: [{name: a, calls: [b]}, {name: b}]}\nload: {rate: 1, duration: 1s}\nfaults: [{kind: cpu-steal, target: b, at: 0s, duration: 1s, percent: 20}]\n`,
     'paths.yaml',
   );
-  for (const o of [...runObjects(s, 'r1'), ...armObjects(s, 'direct', 'r1'), ...armObjects(s, 'meshed', 'r1')]) assert.doesNotThrow(() => objectPath(o), `${o.kind}`);
+  for (const o of [...runObjects(s, 'r1', 'tok'), ...armObjects(s, 'direct', 'r1'), ...armObjects(s, 'meshed', 'r1')]) assert.doesNotThrow(() => objectPath(o), `${o.kind}`);
 });

@@ -10,12 +10,13 @@ import { proxyConfigMap, proxyDaemonSet, proxyRbac } from './mesh-proxy.ts';
 import { namespaceManifest } from './namespace.ts';
 import { serviceManifests } from './synthetic-services.ts';
 
-/** What every phase of the run shares: the namespace, the proxy's identity, the chaos agent. */
-export function runObjects(scenario: Scenario, runId: string): KubernetesObject[] {
+/** What every phase of the run shares: the namespace, the proxy's identity, the chaos agent
+ * (with the token the runner authenticates to it with). */
+export function runObjects(scenario: Scenario, runId: string, agentToken: string): KubernetesObject[] {
   return [
     namespaceManifest(scenario, runId, null),
     ...(scenario.arms.some((arm) => throughBundledProxy(scenario, arm)) ? proxyRbac(scenario, runId) : []),
-    ...(needsChaosAgent(scenario) ? chaosAgentManifests(scenario, runId) : []),
+    ...(needsChaosAgent(scenario) ? chaosAgentManifests(scenario, runId, agentToken) : []),
   ];
 }
 

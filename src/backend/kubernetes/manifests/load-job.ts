@@ -11,6 +11,8 @@ import { componentLabels, namespaceOf } from './labels.ts';
 import { PROXY_NAME, proxyConfigVolume, proxySidecar } from './mesh-proxy.ts';
 
 export const LOAD_CONFIG_ENV = 'MESHBENCH_LOAD_CONFIG';
+/** Where a generator pod serves its event stream (GET /events) and takes POST /start, /exit. */
+export const LOAD_EVENTS_PORT = 9996;
 
 /** Where a load-generator pod sends, and the Host header it sends (the proxy routes by it). */
 export function loadTargets(scenario: Scenario, arm: ArmName): { targets: string[]; hostHeader: string | null } {
@@ -57,6 +59,8 @@ export function loadJob(scenario: Scenario, arm: ArmName, runId: string, name: s
             {
               ...meshbenchContainer(scenario, 'load-generator', 'loadWorker'),
               env: [...(viaProxy && !sidecar ? [hostIpEnv()] : []), { name: LOAD_CONFIG_ENV, value: JSON.stringify({ ...config, load: generatorShare(config.load) }) }],
+              ports: [{ name: 'events', containerPort: LOAD_EVENTS_PORT, protocol: 'TCP' }],
+              readinessProbe: { httpGet: { path: '/ready', port: 'events' }, periodSeconds: 1 },
             },
           ],
         },
