@@ -220,7 +220,7 @@ test('the load Job: load.generators Indexed pods, each offering an equal share o
   const pod = job.spec!.template.spec!;
   assert.equal(pod.restartPolicy, 'Never');
   const container = pod.containers[0]!;
-  assert.deepEqual(container.args, ['/app/dist/load-worker.mjs']);
+  assert.deepEqual(container.args, ['/app/dist/load-pod.mjs']);
   assert.equal(container.env![0]!.name, 'HOST_IP');
   const config = JSON.parse(envOf(container, 'MESHBENCH_LOAD_CONFIG')!.value!) as LoadgenConfig;
   assert.deepEqual([config.targets, config.hostHeader, config.seed], [['http://$(HOST_IP):4140'], 'frontend', 11]);
@@ -240,7 +240,7 @@ test('the chaos agent: only for pod-level faults; privileged, host PID, NET_ADMI
   assert.equal(pod.hostPID, true);
   assert.equal(pod.serviceAccountName, 'chaos-agent');
   const agent = pod.containers[0]!;
-  assert.deepEqual(agent.args, ['/app/dist/chaos-agent.mjs']);
+  assert.deepEqual(agent.args, ['/app/dist/agent.mjs']);
   assert.deepEqual(agent.securityContext, { privileged: true, runAsUser: 0, capabilities: { add: ['NET_ADMIN', 'SYS_ADMIN'] } });
   assert.equal(envOf(agent, 'MESHBENCH_NAMESPACE')!.value, NS);
   assert.deepEqual(ds.spec!.template.metadata!.annotations, { 'linkerd.io/inject': 'disabled', 'sidecar.istio.io/inject': 'false' });

@@ -9,8 +9,8 @@ import { DEFAULT_KUBERNETES_BACKEND } from '../../../scenario/defaults.ts';
 export const IMAGE_ENTRIES = {
   service: '/app/dist/service.mjs',
   proxy: '/app/dist/proxy.mjs',
-  loadWorker: '/app/dist/load-worker.mjs',
-  chaosAgent: '/app/dist/chaos-agent.mjs',
+  loadPod: '/app/dist/load-pod.mjs',
+  chaosAgent: '/app/dist/agent.mjs',
 } as const;
 
 export type ImageEntry = keyof typeof IMAGE_ENTRIES;

@@ -55,7 +55,7 @@ export function loadJob(scenario: Scenario, arm: ArmName, runId: string, name: s
           ...(sidecar ? { serviceAccountName: PROXY_NAME, initContainers: [proxySidecar(scenario)], volumes: [proxyConfigVolume] } : {}),
           containers: [
             {
-              ...meshbenchContainer(scenario, 'load-generator', 'loadWorker'),
+              ...meshbenchContainer(scenario, 'load-generator', 'loadPod'),
               env: [...(viaProxy && !sidecar ? [hostIpEnv()] : []), { name: LOAD_CONFIG_ENV, value: JSON.stringify({ ...config, load: generatorShare(config.load) }) }],
             },
           ],
