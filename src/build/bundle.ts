@@ -9,7 +9,7 @@ export const ENTRIES: Record<string, string> = {
   proxy: 'proxy/main.ts',
   service: 'src/services/main.ts',
   // In a pod the load generator streams its events over HTTP (the local worker speaks IPC).
-  'load-worker': 'src/load/pod-main.ts',
+  'load-pod': 'src/load/pod-main.ts',
   toxiproxy: 'src/faults/toxiproxy/main.ts',
   'chaos-agent': 'src/agent/main.ts',
 };

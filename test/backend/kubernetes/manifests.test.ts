@@ -220,7 +220,7 @@ test('the load Job: load.generators Indexed pods, each offering an equal share o
   const pod = job.spec!.template.spec!;
   assert.equal(pod.restartPolicy, 'Never');
   const container = pod.containers[0]!;
-  assert.deepEqual(container.args, ['/app/dist/load-worker.mjs']);
+  assert.deepEqual(container.args, ['/app/dist/load-pod.mjs']);
   assert.equal(container.env![0]!.name, 'HOST_IP');
   const config = JSON.parse(envOf(container, 'MESHBENCH_LOAD_CONFIG')!.value!) as LoadgenConfig;
   assert.deepEqual([config.targets, config.hostHeader, config.seed], [['http://$(HOST_IP):4140'], 'frontend', 11]);

@@ -9,7 +9,7 @@ import { DEFAULT_KUBERNETES_BACKEND } from '../../../scenario/defaults.ts';
 export const IMAGE_ENTRIES = {
   service: '/app/dist/service.mjs',
   proxy: '/app/dist/proxy.mjs',
-  loadWorker: '/app/dist/load-worker.mjs',
+  loadPod: '/app/dist/load-pod.mjs',
   chaosAgent: '/app/dist/chaos-agent.mjs',
 } as const;
 

@@ -57,7 +57,7 @@ export function loadJob(scenario: Scenario, arm: ArmName, runId: string, name: s
           ...(sidecar ? { serviceAccountName: PROXY_NAME, initContainers: [proxySidecar(scenario)], volumes: [proxyConfigVolume] } : {}),
           containers: [
             {
-              ...meshbenchContainer(scenario, 'load-generator', 'loadWorker'),
+              ...meshbenchContainer(scenario, 'load-generator', 'loadPod'),
               env: [...(viaProxy && !sidecar ? [hostIpEnv()] : []), { name: LOAD_CONFIG_ENV, value: JSON.stringify({ ...config, load: generatorShare(config.load) }) }],
               ports: [{ name: 'events', containerPort: LOAD_EVENTS_PORT, protocol: 'TCP' }],
               readinessProbe: { httpGet: { path: '/ready', port: 'events' }, periodSeconds: 1 },
