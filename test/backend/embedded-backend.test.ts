@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BackendRun } from '../../src/backend/contract.ts';
+import { kubernetesBackend } from '../../src/backend/kubernetes/kubernetes-backend.ts';
 import { embeddedBackend } from '../../src/backend/embedded/embedded-backend.ts';
 import { selectBackend } from '../../src/backend/select-backend.ts';
-import { isMeshbenchError } from '../../src/core/errors.ts';
 import { Ledger, newRunId } from '../../src/runtime/ledger.ts';
 import { Teardown } from '../../src/runtime/teardown.ts';
 import { parseScenario } from '../../src/scenario/parse.ts';
@@ -67,12 +67,9 @@ test('the scenario selects the embedded backend; describe() adds no cluster', as
   assert.deepEqual(await run.describe(), {});
 });
 
-test('kubernetes is refused with exit 3 naming the scenario file until its backend is wired', () => {
+test('a kubernetes scenario selects the kubernetes backend', () => {
   const k8s = parseScenario(`backend: kubernetes\ntopology: {services: [{name: a}]}\nload: {rate: 1, duration: 1s}\n`, 'k8s.yaml');
-  assert.throws(
-    () => selectBackend(k8s),
-    (err: unknown) => isMeshbenchError(err) && err.code === 'E_BACKEND_UNAVAILABLE' && err.exitCode === 3 && err.message.includes('k8s.yaml'),
-  );
+  assert.equal(selectBackend(k8s), kubernetesBackend);
 });
 
 test('direct arm: targets answer, every replica is counted, handles kill and restart one replica', async () => {

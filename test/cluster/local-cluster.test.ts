@@ -21,6 +21,8 @@ function pod(name: string, zone: string, script: string, extra: { hostPort?: num
   return {
     metadata: { name, namespace, labels: extra.labels },
     spec: {
+      // node as PID 1 ignores SIGTERM: without this, deleting the namespace waits 30 s per pod.
+      terminationGracePeriodSeconds: 0,
       nodeSelector: { 'topology.kubernetes.io/zone': zone },
       restartPolicy: extra.restartPolicy ?? 'Never',
       containers: [
