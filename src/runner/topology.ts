@@ -198,6 +198,8 @@ export async function startTopology(scenario: Scenario, arm: ArmName, ctx: Topol
           port: 0,
           serviceTime: spec.serviceTime,
           pool: spec.pool,
+          replicas: spec.replicas,
+          contention: spec.contention,
           responseBytes: spec.responseBytes,
           seed: deriveSeed(scenario.seed, 'services'),
           calls,
