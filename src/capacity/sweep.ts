@@ -44,7 +44,7 @@ export interface KneeSearch<S extends StepOutcome> {
 }
 
 /** Fractions of the probe's saturation throughput the ramp offers, before growing by RAMP_GROWTH. */
-export const RAMP_FRACTIONS = [0.3, 0.6, 0.8, 0.9, 1.0, 1.1] as const;
+export const RAMP_FRACTIONS = [0.5, 0.75, 0.9, 1.0, 1.1] as const;
 const RAMP_GROWTH = 1.25;
 /** A failure below this share of saturation is unexpected enough to be measured twice. */
 const CONFIRM_BELOW = 0.8;

@@ -25,8 +25,8 @@ function fluidQueue(capacity: number, serviceMs: number, stepS: number, p99Limit
 }
 
 test('ramp rates: fractions of saturation, then growth, clipped to the limits, ascending', () => {
-  assert.deepEqual(rampRates(1000, LIMITS), [300, 600, 800, 900, 1000, 1100, 1375, 1719, 2148, 2686, 3357, 4000]);
-  assert.deepEqual(rampRates(10, { ...LIMITS, maxRps: 12 }), [5, 6, 8, 9, 10, 11, 12]);
+  assert.deepEqual(rampRates(1000, LIMITS), [500, 750, 900, 1000, 1100, 1375, 1719, 2148, 2686, 3357, 4000]);
+  assert.deepEqual(rampRates(10, { ...LIMITS, maxRps: 12 }), [5, 8, 9, 10, 11, 12]);
 });
 
 test('the knee is bracketed within the resolution: low meets, high does not', async () => {
@@ -56,16 +56,16 @@ test('with a fluid queue of replicas × pool / service time the SLO knee is with
 test('a single failure far below saturation is measured again and does not end the ramp', async () => {
   let stalls = 1;
   const measure: Measure<StepOutcome> = async (rate, purpose) => {
-    if (rate === 600 && purpose === 'ramp' && stalls-- > 0) return { rate, meets: false };
+    if (rate === 750 && purpose === 'ramp' && stalls-- > 0) return { rate, meets: false };
     return { rate, meets: rate <= 1000 };
   };
   const search = await findKnee(measure, 1000, LIMITS);
   assert.deepEqual(
     search.steps.slice(0, 3).map((s) => [s.rate, s.purpose, s.meets]),
     [
-      [300, 'ramp', true],
-      [600, 'ramp', false],
-      [600, 'confirm', true],
+      [500, 'ramp', true],
+      [750, 'ramp', false],
+      [750, 'confirm', true],
     ],
   );
   assert.equal(search.outcome, 'found');
