@@ -15,6 +15,7 @@ import { Teardown } from '../runtime/teardown.ts';
 import type { ArmName, Scenario } from '../scenario/types.ts';
 import { nominalCapacityRps } from '../services/service-time.ts';
 import { cellScenario, kneeRecord, stepDurationS, stepTimeoutMs } from './cell.ts';
+import { LoadgenSupply } from './loadgen-supply.ts';
 import { probeConnections, probeSaturation } from './probe.ts';
 import type { CapacityProgress } from './progress.ts';
 import type { ArmSweep, CapacitySettings, CapacitySweep, KneeRecord, StepRecord } from './result.ts';
@@ -48,6 +49,7 @@ async function sweepCell(opts: SweepOptions, arm: ArmName, replicas: number, ctx
   const service = scenario.topology.services.find((s) => s.name === settings.service)!;
   const start = () => startTopology(scenario, arm, ctx);
   let topo = await start();
+  const loadgens = new LoadgenSupply(ctx.teardown);
   try {
     const probe = await probeSaturation({
       targets: topo.loadTargets,
@@ -74,7 +76,7 @@ async function sweepCell(opts: SweepOptions, arm: ArmName, replicas: number, ctx
         progress.stepStart(purpose, rate);
         const step = await runStep(
           { purpose, rate, warmupS: settings.step.warmupS, durationS: stepDurationS(rate, settings.step.durationS), timeoutMs, seed: deriveSeed(scenario.seed, `capacity@${rate}`) },
-          { topo, load: scenario.load, service: { name: service.name, pool: service.pool }, slos: settings.slos, teardown: ctx.teardown, onWindow: (w, n) => progress.window(w, n) },
+          { topo, load: scenario.load, service: { name: service.name, pool: service.pool }, slos: settings.slos, loadgens, onWindow: (w, n) => progress.window(w, n) },
         );
         progress.step(step);
         if (step.collapsed !== null || !(await drained(topo))) {
@@ -90,6 +92,7 @@ async function sweepCell(opts: SweepOptions, arm: ArmName, replicas: number, ctx
     progress.knee(knee);
     return knee;
   } finally {
+    await loadgens.close();
     await topo.stop();
   }
 }

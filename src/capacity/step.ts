@@ -5,15 +5,14 @@
 // machine are read at the start and end of the measured part. A step that collapses is stopped
 // as soon as that is clear.
 import { InternalError } from '../core/errors.ts';
-import type { LoadgenCommand, LoadgenEvent } from '../load/types.ts';
+import type { LoadgenEvent } from '../load/types.ts';
 import { errorRate } from '../result/build.ts';
 import type { WindowPoint } from '../result/types.ts';
 import type { RunningTopology } from '../runner/topology.ts';
-import { startChild } from '../runtime/child.ts';
 import { machineCpuTicks, processUsage, type ProcessUsage } from '../runtime/process-usage.ts';
-import type { Teardown } from '../runtime/teardown.ts';
 import type { LoadSpec } from '../scenario/types.ts';
 import { decodeHistogram, summarizeMs } from '../stats/histogram.ts';
+import type { LoadgenSupply } from './loadgen-supply.ts';
 import type { StepRecord } from './result.ts';
 import { brokenSlos, latencyLimitMs, type Slo } from './slo.ts';
 import { collapseReason, type BottleneckLoad } from './step-judgement.ts';
@@ -35,7 +34,7 @@ export interface StepEnv {
   /** The scaled service and its pool per replica. */
   service: { name: string; pool: number };
   slos: readonly Slo[];
-  teardown: Teardown;
+  loadgens: LoadgenSupply;
   /** Each settled window of the measured part, for live progress. */
   onWindow?: (window: WindowPoint, inFlight: number) => void;
 }
@@ -109,14 +108,12 @@ export async function runStep(spec: StepSpec, env: StepEnv): Promise<StepRecord>
     maxInFlight: Math.max(64, Math.ceil((spec.rate * spec.timeoutMs * 1.2) / 1000)),
   };
   const rule = { rate: spec.rate, latencyLimitMs: latencyLimitMs(env.slos) };
-  const loadgen = startChild<LoadgenCommand, LoadgenEvent>('src/load/worker.ts', { label: 'loadgen' });
-  const unregister = env.teardown.add('process loadgen', () => loadgen.stop());
+  const { loadgen, stop: stopLoadgen } = await env.loadgens.take();
   let collapsed: string | null = null;
   // What starts with the measured part, filled in by the generator's measure-start event — a
   // holder, since a closure assigns it.
   const measuring: { current: { before: Promise<Snapshot>; watcher: ReturnType<typeof watchBottleneck> } | null } = { current: null };
   try {
-    await loadgen.next('ready');
     loadgen.onMessage((event) => {
       if (event.type === 'measure-start') {
         measuring.current = { before: snapshot(topo, env.service.name, loadgen.pid), watcher: watchBottleneck(topo, env.service) };
@@ -136,6 +133,7 @@ export async function runStep(spec: StepSpec, env: StepEnv): Promise<StepRecord>
     void errored.catch(() => {});
     if (outcome.type === 'error') throw new InternalError(`load generator failed: ${outcome.message}`);
     const after = await snapshot(topo, env.service.name, loadgen.pid);
+    env.loadgens.prepare();
     const measured = measuring.current;
     const start = measured ? await measured.before : null;
     const bottleneck = measured ? await measured.watcher.stop() : { maxPoolBusy: 0, maxQueue: 0 };
@@ -167,7 +165,7 @@ export async function runStep(spec: StepSpec, env: StepEnv): Promise<StepRecord>
     };
   } finally {
     await measuring.current?.watcher.stop();
-    await unregister();
+    await stopLoadgen();
   }
 }
 

@@ -30,6 +30,8 @@ declare module 'autocannon' {
   }
   interface Instance extends PromiseLike<AutocannonResult> {
     stop(): void;
+    /** Every response, as it arrives. */
+    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
   }
   function autocannon(opts: AutocannonOptions): Instance;
   export default autocannon;
