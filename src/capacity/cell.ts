@@ -4,6 +4,8 @@
 // how long a step waits for an answer, and the knee record a search leaves.
 import { badInput } from '../core/errors.ts';
 import type { Scenario, ServiceSpec } from '../scenario/types.ts';
+import { nominalCapacityRps } from '../services/service-time.ts';
+import { MAX_PLAN_REPLICAS } from './plan.ts';
 import type { ProbeResult } from './probe.ts';
 import type { KneeRecord, StepRecord } from './result.ts';
 import { latencyLimitMs, type Slo } from './slo.ts';
@@ -38,6 +40,28 @@ export function scaledService(scenario: Scenario, name: string | undefined): Ser
     throw badInput('E_CAPACITY_SERVICE', `${how} has one zone label per replica, so its replica count cannot be varied`, `remove zones from ${service.name} in ${scenario.file}, or name another service with --service`);
   }
   return service;
+}
+
+/**
+ * Refuses, before measuring anything, a target no replica count of the service could serve even
+ * by construction (replicas × pool / time per query, contention included): no sweep could show it.
+ */
+export function assertReachable(service: ServiceSpec, neededRps: number): void {
+  let best = { replicas: 1, rps: 0 };
+  for (let n = 1; n <= MAX_PLAN_REPLICAS; n++) {
+    const rps = nominalCapacityRps(service, n);
+    if (rps >= neededRps) return;
+    if (rps > best.rps) best = { replicas: n, rps };
+    else if (service.contention) break; // past the peak, crosstalk only takes away
+  }
+  const why = service.contention
+    ? `its contention caps it at ${Math.round(best.rps)} rps near ${best.replicas} replicas`
+    : `${MAX_PLAN_REPLICAS} replicas serve ${Math.round(best.rps)} rps`;
+  throw badInput(
+    'E_CAPACITY_UNREACHABLE',
+    `no replica count of ${service.name} can serve ${Math.round(neededRps)} rps (the target plus headroom), even by construction: ${why}`,
+    'lower --target-rps or --headroom, or change the service (pool, serviceTime, contention) in the scenario',
+  );
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   parseReplicasFlag,
   parseSecondsFlag,
 } from '../../capacity/options.ts';
-import { scaledService, stepTimeoutMs } from '../../capacity/cell.ts';
+import { assertReachable, scaledService, stepTimeoutMs } from '../../capacity/cell.ts';
 import type { PlanRequest } from '../../capacity/plan.ts';
 import { createCapacityProgress } from '../../capacity/progress.ts';
 import { renderCapacityText } from '../../capacity/report/text.ts';
@@ -71,7 +71,7 @@ export function register(program: Command): void {
     .command('capacity')
     .description('how many replicas and nodes a target rate needs at an SLO, direct and meshed: sweep, USL fit with hold-out check, plan')
     .argument('<scenario>', 'scenario YAML file (see scenarios/)')
-    .requiredOption('--slo <expr>', "an SLO every step must meet, e.g. 'p99 < 50ms' (repeatable)", (v: string, all: string[]) => [...all, v], [])
+    .option('--slo <expr>', "an SLO every step must meet, e.g. 'p99 < 50ms' (repeatable)", (v: string, all: string[]) => [...all, v], [])
     .requiredOption('--target-rps <n>', 'the rate to plan for, requests per second')
     .option('--headroom <percent>', 'spare capacity above the target', d.headroom)
     .option('--node-cores <n>', "a node's allocatable CPUs", d.nodeCores)
@@ -103,6 +103,7 @@ no knee): the report says why · 2 bad input · 3 environment problem.
         const request = planRequest(flags);
         const scenario = applyOverrides(await loadScenario(file), { arms: flags.arms?.split(',').map((a) => a.trim()) });
         const service = scaledService(scenario, flags.service);
+        assertReachable(service, request.targetRps * (1 + request.headroom));
         const slos = parseSlos(flags.slo, scenario.arms[0]!);
         const settings: CapacitySettings = {
           service: service.name,
