@@ -3,10 +3,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { modelCapacity } from '../../src/capacity/model.ts';
+import { uslThroughput } from '../../src/capacity/usl.ts';
+import { syntheticSweep } from './fixture.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/meshbench.js', import.meta.url));
 let dir = '';
@@ -36,6 +39,12 @@ before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'meshbench-capacity-cli-'));
   await writeFile(path.join(dir, 's.yaml'), SCENARIO);
   await writeFile(path.join(dir, 'k8s.yaml'), `${SCENARIO}backend: kubernetes\n`);
+  const request = { targetRps: 1000, headroom: 0.3, node: { cores: 4, memoryMiB: 16_384, maxPods: 110 }, proxyModel: 'daemonset' as const };
+  const linear = syntheticSweep([{ name: 'direct', capacity: (n) => 800 * n }, { name: 'meshed', capacity: (n) => 800 * n }]);
+  await writeFile(path.join(dir, 'linear.json'), JSON.stringify(modelCapacity(linear, request)));
+  const usl = { lambda: 200, sigma: 0.1, kappa: 0.02 };
+  const contended = syntheticSweep([{ name: 'direct', capacity: (n) => uslThroughput(usl, n) }], [1, 2, 3, 4]);
+  await writeFile(path.join(dir, 'contended.json'), JSON.stringify(modelCapacity(contended, request)));
 });
 
 after(async () => {
@@ -74,4 +83,37 @@ test('a backend capacity cannot use yet is an environment problem (exit 3), foun
   const r = await meshbench('capacity', 'k8s.yaml', '--slo', 'p99 < 50ms', '--target-rps', '100', '--out', 'out');
   assert.equal(r.code, 3, r.stderr);
   assert.match(r.stderr, /backend "kubernetes" is not available[\s\S]*capacity sweeps run on the embedded backend/);
+});
+
+test('--from re-plans a saved sweep without measuring: another target, another node size', async () => {
+  const r = await meshbench('capacity', '--from', 'linear.json', '--target-rps', '50000', '--node-cores', '8', '--node-memory', '32Gi', '--out', 'replan');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^To serve 50000 rps with 30 % headroom \(65000 rps\) at p99 < 50ms: direct 83 replicas on \d+ nodes?, meshed 83 replicas on \d+ nodes \(user-service; nodes of 8 cores, 32\.0 GiB/m);
+  assert.match(r.stdout, /capacity: .*replan\/capacity\.json/);
+  const saved = JSON.parse(await readFile(path.join(dir, 'replan', 'capacity.json'), 'utf8'));
+  assert.equal(saved.plan.targetRps, 50_000);
+  assert.equal(saved.id, 'abcd1234', 'the sweep is the saved one');
+});
+
+test('a target the fitted model never reaches gets no plan, said with the model’s limit, and exit 1', async () => {
+  const r = await meshbench('capacity', '--from', 'contended.json', '--target-rps', '1000', '--out', 'peaked');
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /direct: no plan/);
+  assert.match(r.stdout, /direct: no plan — the fitted model never reaches 1300 rps: with contention σ = 0\.\d+ throughput approaches λ\/σ = \d+ rps however many replicas run/);
+});
+
+test('--from refuses what would change the sweep, and files that are not a capacity result', async () => {
+  const slo = await meshbench('capacity', '--from', 'linear.json', '--slo', 'p99 < 10ms', '--target-rps', '100');
+  assert.equal(slo.code, 2);
+  assert.match(slo.stderr, /--slo shapes a sweep; --from re-plans the saved one as it was measured/);
+  const both = await meshbench('capacity', 's.yaml', '--from', 'linear.json', '--target-rps', '100');
+  assert.match(both.stderr, /re-plans a saved sweep; it takes no scenario/);
+  const wrong = await meshbench('capacity', '--from', 's.yaml', '--target-rps', '100');
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /s\.yaml is not valid JSON/);
+  await writeFile(path.join(dir, 'run.json'), JSON.stringify({ schema: 'meshbench.run-result', version: 1 }));
+  const run = await meshbench('capacity', '--from', 'run.json', '--target-rps', '100');
+  assert.match(run.stderr, /run\.json is not a meshbench capacity result \(schema: "meshbench\.run-result"\)/);
+  const none = await meshbench('capacity', '--target-rps', '100');
+  assert.match(none.stderr, /name a scenario to sweep, or --from a saved capacity\.json/);
 });

@@ -88,7 +88,7 @@ export function planHeader(): string[] {
 }
 
 export function planRow(p: ArmPlan, proxyModel: Plan['proxyModel']): string[] {
-  if (!p.feasible) return [p.arm, '—', '—', '—', '—', 'no plan', p.reason, ''];
+  if (!p.feasible) return [p.arm, '—', '—', '—', '—', 'no plan', 'why: see the doubts', '—'];
   return [
     p.arm,
     String(p.replicas),
