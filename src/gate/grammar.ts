@@ -10,8 +10,11 @@
 //   term     := factor (('*' | '/') factor)*
 //   factor   := number ('ms' | 's' | '%')? | ref | '(' expr ')' | '-' factor
 //   ref      := ('baseline' '.')? arm '.' metric
+//
+// An SLO (`meshbench capacity --slo 'p99 < 50ms'`) is the same comparison with bare metrics: it
+// holds for each arm alike, so it names none, and it has no outcomes, baselines or `regresses`.
 import { ARM_NAMES, type ArmName } from '../scenario/types.ts';
-import { ExitCode, MeshbenchError } from '../core/errors.ts';
+import { ExitCode, InternalError, MeshbenchError } from '../core/errors.ts';
 
 export type Metric =
   | 'p50'
@@ -104,9 +107,9 @@ export class GateSyntaxError extends MeshbenchError {
   readonly expression: string;
   readonly column: number;
 
-  constructor(expression: string, column: number, problem: string, hint: string) {
+  constructor(expression: string, column: number, problem: string, hint: string, what: 'gate' | 'SLO' = 'gate') {
     const caret = `${' '.repeat(column - 1)}^`;
-    super('gate-syntax', `gate "${expression}": ${problem} at column ${column}\n    ${expression}\n    ${caret}`, hint, ExitCode.badInput);
+    super('gate-syntax', `${what} "${expression}": ${problem} at column ${column}\n    ${expression}\n    ${caret}`, hint, ExitCode.badInput);
     this.expression = expression;
     this.column = column;
   }
@@ -167,24 +170,40 @@ function tokenize(text: string): Token[] {
 const COMPARE_OPS: readonly string[] = ['<', '<=', '>', '>='];
 const METRIC_LIST = Object.keys(METRIC_NAMES).join(', ');
 
+/** Parsing an SLO: bare metrics, read as metrics of `arm`, limited to what is measured. */
+interface SloMode {
+  arm: ArmName;
+  metrics: readonly Metric[];
+}
+
 class Parser {
   private i = 0;
   private readonly tokens: Token[];
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly slo: SloMode | null = null,
+  ) {
     this.tokens = tokenize(text);
   }
 
   parseGate(): Gate {
     const text = this.text.trim();
-    if (text === '') throw this.error(this.peek(), 'empty gate', 'a gate looks like `meshed.p99 < 25ms`');
-    const outcome = this.tryOutcome();
+    if (text === '') throw this.error(this.peek(), `empty ${this.what}`, this.example);
+    const outcome = this.slo ? null : this.tryOutcome();
     if (outcome) return outcome;
     const left = this.expr();
     const next = this.peek();
-    if (next.kind === 'ident' && next.value === 'regresses') return this.regression(left, text);
+    if (next.kind === 'ident' && next.value === 'regresses') {
+      if (this.slo) throw this.error(next, 'an SLO has no baseline to regress from', 'an SLO is a fixed limit, e.g. `p99 < 50ms`');
+      return this.regression(left, text);
+    }
     if (next.kind !== 'op' || !COMPARE_OPS.includes(next.value)) {
-      throw this.error(next, next.kind === 'end' ? 'missing comparison' : `expected <, <=, > or >=, found ${describe(next)}`, 'a gate compares two sides, e.g. `meshed.p99 < 25ms` or `meshed.p99 / direct.p99 < 1.3`');
+      throw this.error(
+        next,
+        next.kind === 'end' ? 'missing comparison' : `expected <, <=, > or >=, found ${describe(next)}`,
+        this.slo ? 'an SLO compares a metric with a limit, e.g. `p99 < 50ms` or `errorRate < 0.1%`' : 'a gate compares two sides, e.g. `meshed.p99 < 25ms` or `meshed.p99 / direct.p99 < 1.3`',
+      );
     }
     this.i++;
     const rightStart = this.peek();
@@ -200,7 +219,7 @@ class Parser {
       throw this.error(rightStart, `cannot compare a ${dimName(dl)} with a ${dimName(dr)}`, hint);
     }
     if (!hasMetric(left) && !hasMetric(right)) {
-      throw this.error(this.tokens[0] ?? next, 'gate has no metric', `name one, e.g. meshed.p99; metrics: ${METRIC_LIST}`);
+      throw this.error(this.tokens[0] ?? next, `${this.what} has no metric`, `name one, e.g. ${this.slo ? 'p99' : 'meshed.p99'}; metrics: ${this.metricList}`);
     }
     return { kind: 'compare', text, left, op: next.value as CompareOp, right };
   }
@@ -297,10 +316,36 @@ class Parser {
       return { kind: 'negate', operand: this.factor() };
     }
     if (t.kind === 'ident') return { kind: 'metric', ref: this.ref() };
-    throw this.error(t, `expected a metric or a number, found ${describe(t)}`, `metrics look like meshed.p99; numbers like 25ms, 1.3 or 1%`);
+    throw this.error(t, `expected a metric or a number, found ${describe(t)}`, `metrics look like ${this.slo ? 'p99' : 'meshed.p99'}; numbers like 25ms, 1.3 or 1%`);
+  }
+
+  private get what(): 'gate' | 'SLO' {
+    return this.slo ? 'SLO' : 'gate';
+  }
+
+  private get example(): string {
+    return this.slo ? 'an SLO looks like `p99 < 50ms`' : 'a gate looks like `meshed.p99 < 25ms`';
+  }
+
+  private get metricList(): string {
+    return this.slo ? this.slo.metrics.join(', ') : METRIC_LIST;
+  }
+
+  /** A bare metric of an SLO: `p99`, never `meshed.p99`. */
+  private sloRef(slo: SloMode): MetricRef {
+    const m = this.next();
+    if (m.kind !== 'ident') throw this.error(m, `expected a metric, found ${describe(m)}`, `metrics: ${this.metricList}`);
+    if (m.value === 'baseline' || (ARM_NAMES as readonly string[]).includes(m.value)) {
+      throw this.error(m, `an SLO names no arm or baseline ("${m.value}")`, 'it holds for every arm alike: write the bare metric, e.g. `p99 < 50ms`');
+    }
+    const metric = METRIC_NAMES[m.value];
+    if (!metric) throw this.error(m, `unknown metric "${m.value}"`, `metrics: ${this.metricList}`);
+    if (!slo.metrics.includes(metric)) throw this.error(m, `"${m.value}" is not measured here`, `SLO metrics: ${this.metricList}`);
+    return { source: 'current', arm: slo.arm, metric };
   }
 
   private ref(): MetricRef {
+    if (this.slo) return this.sloRef(this.slo);
     let first = this.next();
     let source: Source = 'current';
     if (first.kind === 'ident' && first.value === 'baseline') {
@@ -353,7 +398,7 @@ class Parser {
   }
 
   private error(t: Token, problem: string, hint: string): GateSyntaxError {
-    return new GateSyntaxError(this.text, t.pos + 1, problem, hint);
+    return new GateSyntaxError(this.text, t.pos + 1, problem, hint, this.what);
   }
 }
 
@@ -445,6 +490,17 @@ export function evaluateExpr(e: Expr, value: (ref: MetricRef) => number): number
 /** Parses one gate expression; throws GateSyntaxError (exit 2) with column and hint. */
 export function parseGate(text: string): Gate {
   return new Parser(text).parseGate();
+}
+
+/**
+ * Parses an SLO such as `p99 < 50ms`: a comparison of bare metrics, read as metrics of `arm`
+ * (so `p99 < 50ms` for meshed is the gate `meshed.p99 < 50ms`), limited to `metrics`.
+ * Same grammar, same GateSyntaxError with column and hint.
+ */
+export function parseSlo(text: string, arm: ArmName, metrics: readonly Metric[]): Extract<Gate, { kind: 'compare' }> {
+  const gate = new Parser(text, { arm, metrics }).parseGate();
+  if (gate.kind !== 'compare') throw new InternalError(`SLO "${text}" parsed as a ${gate.kind}`);
+  return gate;
 }
 
 /** Parses every gate, reporting all that do not parse at once. */

@@ -4,7 +4,7 @@ import { isMap, isScalar, type Node } from 'yaml';
 import { DEFAULT_SERVICE } from './defaults.ts';
 import { formatDuration, plural } from './duration.ts';
 import { MapReader, readDuration, readHttpUrl, readList, readString, type ReadContext } from './yaml-reader.ts';
-import type { CallSpec, Distribution, ServiceSpec, Topology } from './types.ts';
+import type { CallSpec, Contention, Distribution, ServiceSpec, Topology } from './types.ts';
 
 export const MAX_REPLICAS = 64;
 const SERVICE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -20,7 +20,7 @@ export interface TopologyIndex {
   edges: Set<string>;
 }
 
-const SIMULATION_KEYS = ['replicas', 'serviceTime', 'pool', 'responseBytes', 'calls', 'zones'] as const;
+const SIMULATION_KEYS = ['replicas', 'serviceTime', 'pool', 'responseBytes', 'calls', 'zones', 'contention'] as const;
 
 export function readTopology(root: MapReader): TopologyIndex {
   const ctx = root.ctx;
@@ -94,7 +94,7 @@ function readService(s: MapReader): { service: ServiceSpec; callRefs: Array<{ to
         ctx.report(node, s.pathOf(key), 'does not apply to an external service', 'meshbench does not simulate a service you run yourself; remove this key or remove external');
       }
     }
-    const service: ServiceSpec = { name, replicas: 1, serviceTime: { kind: 'fixed', ms: 0 }, pool: 1, responseBytes: 0, calls: [], zones: null, external: url ?? '' };
+    const service: ServiceSpec = { name, replicas: 1, serviceTime: { kind: 'fixed', ms: 0 }, pool: 1, responseBytes: 0, calls: [], zones: null, external: url ?? '', contention: null };
     return { service, callRefs: [] };
   }
 
@@ -118,7 +118,22 @@ function readService(s: MapReader): { service: ServiceSpec; callRefs: Array<{ to
     calls.push(call.spec);
     callRefs.push({ to: call.spec.service, node: call.serviceNode, path: call.servicePath });
   }
-  return { service: { name, replicas, serviceTime, pool, responseBytes, calls, zones, external: null }, callRefs };
+  const contention = readContention(s);
+  return { service: { name, replicas, serviceTime, pool, responseBytes, calls, zones, external: null, contention }, callRefs };
+}
+
+function readContention(s: MapReader): Contention | null {
+  if (!s.has('contention')) return null;
+  const c = s.child('contention');
+  const hint = 'a duration per query such as 1ms (0ms for none)';
+  const contention = {
+    perOtherReplicaMs: c.duration('perOtherReplica', { hint }, 0),
+    perReplicaPairMs: c.duration('perReplicaPair', { hint }, 0),
+  };
+  if (c.ctx.isValid(s.pathOf('contention')) && contention.perOtherReplicaMs === 0 && contention.perReplicaPairMs === 0) {
+    s.ctx.report(s.node('contention') ?? s.position, s.pathOf('contention'), 'sets no cost', 'give perOtherReplica and/or perReplicaPair a duration above 0, or remove contention');
+  }
+  return contention;
 }
 
 function readZones(s: MapReader): string[] | null {

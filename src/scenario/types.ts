@@ -83,6 +83,19 @@ export interface ServiceSpec {
   zones: string[] | null;
   /** A service the user already runs: no process is started, both arms call this URL. */
   external: string | null;
+  /** Costs that grow with the replica count, so the service scales sublinearly; null = none. */
+  contention: Contention | null;
+}
+
+/**
+ * What replicas of one service must do with each other on every query, held on the query's pool
+ * connection: coordination with each other replica (a lock, a quorum read) and crosstalk per
+ * ordered pair of replicas (cache coherency). With mean service time T, capacity follows the
+ * Universal Scalability Law with σ = perOtherReplicaMs / T and κ = perReplicaPairMs / T.
+ */
+export interface Contention {
+  perOtherReplicaMs: number;
+  perReplicaPairMs: number;
 }
 
 export type Distribution =

@@ -1,6 +1,6 @@
 // Why: the runner controls synthetic service replicas over IPC (start, counters, DB lock), so
 // control traffic never mixes with the measured HTTP traffic.
-import type { AppRetryPolicy, Distribution } from '../scenario/types.ts';
+import type { AppRetryPolicy, Contention, Distribution } from '../scenario/types.ts';
 
 /** Header carrying the remaining deadline in milliseconds (set by the mesh proxy). */
 export const DEADLINE_HEADER = 'x-meshbench-deadline-ms';
@@ -26,6 +26,9 @@ export interface ServiceConfig {
   port: number;
   serviceTime: Distribution;
   pool: number;
+  /** Replicas the service runs: what its contention costs grow with. */
+  replicas: number;
+  contention: Contention | null;
   responseBytes: number;
   seed: number;
   calls: DownstreamConfig[];

@@ -1,7 +1,7 @@
 // Why: a synthetic service's cost is simulated time drawn from the scenario's distribution with
 // the scenario's seed, so capacity is explicit and runs are reproducible (DESIGN.md §3).
 import { exponential, standardNormal, type Rng } from '../core/rng.ts';
-import type { Distribution } from '../scenario/types.ts';
+import type { Contention, Distribution } from '../scenario/types.ts';
 
 const Z99 = 2.3263478740408408;
 
@@ -36,4 +36,17 @@ export function meanServiceTimeMs(dist: Distribution): number {
       return dist.p50Ms * Math.exp((sigma * sigma) / 2);
     }
   }
+}
+
+/** Time every query spends coordinating with the other replicas: σ-like per other replica,
+ * κ-like per ordered pair, so capacity = replicas × pool / (mean + this) follows the USL. */
+export function contentionDelayMs(contention: Contention | null, replicas: number): number {
+  if (!contention) return 0;
+  return contention.perOtherReplicaMs * (replicas - 1) + contention.perReplicaPairMs * replicas * (replicas - 1);
+}
+
+/** Requests per second a service's replicas can complete by construction: replicas × pool / time per query. */
+export function nominalCapacityRps(spec: { pool: number; serviceTime: Distribution; contention: Contention | null }, replicas: number): number {
+  const ms = meanServiceTimeMs(spec.serviceTime) + contentionDelayMs(spec.contention, replicas);
+  return ms > 0 ? (replicas * spec.pool * 1000) / ms : Number.POSITIVE_INFINITY;
 }

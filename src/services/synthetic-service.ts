@@ -9,7 +9,7 @@ import { deriveSeed, seededRng } from '../core/rng.ts';
 import { createAppClient, type AppClient } from './app-client.ts';
 import { DbPool } from './db-pool.ts';
 import { DEADLINE_HEADER, type ServiceConfig, type ServiceCounters } from './protocol.ts';
-import { serviceTimeSampler } from './service-time.ts';
+import { contentionDelayMs, serviceTimeSampler } from './service-time.ts';
 
 export interface RunningService {
   port: number;
@@ -33,6 +33,7 @@ export async function startSyntheticService(config: ServiceConfig): Promise<Runn
   const rng = seededRng(deriveSeed(config.seed, `${config.name}#${config.replica}`));
   const sampleMs = serviceTimeSampler(config.serviceTime, rng);
   const pool = new DbPool(config.pool, sleep);
+  const coordinationMs = contentionDelayMs(config.contention, config.replicas);
   const body = Buffer.alloc(config.responseBytes, 'x');
   const counters = { arrivals: 0, completed: 0, expired: 0, failed: 0, inFlight: 0, downstreamAttempts: 0 };
   const clients: AppClient[] = config.calls.map((call) =>
@@ -74,7 +75,7 @@ export async function startSyntheticService(config: ServiceConfig): Promise<Runn
       counters.expired++;
       return respond(res, 504, 'deadline exceeded while waiting for a database connection\n');
     }
-    await pool.query(sampleMs(), release);
+    await pool.query(sampleMs() + coordinationMs, release);
     counters.completed++;
     respond(res, 200, body);
   };

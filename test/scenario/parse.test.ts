@@ -56,6 +56,7 @@ test('a minimal scenario gets every documented default', () => {
     calls: [{ service: 'user-service', retry: { timeoutMs: null, retries: 0, backoffMs: 0 } }],
     zones: null,
     external: null,
+    contention: null,
   });
   assert.deepEqual(s.load, {
     rate: 100,

@@ -27,6 +27,8 @@ const CONFIG: ServiceConfig = {
   responseBytes: 10,
   seed: 1,
   calls: [],
+  replicas: 1,
+  contention: null,
 };
 
 function call(port: number, method: string, path: string): Promise<{ status: number; body: string; ms: number }> {

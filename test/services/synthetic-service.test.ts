@@ -18,6 +18,8 @@ async function service(overrides: Partial<ServiceConfig>): Promise<RunningServic
     port: 0,
     serviceTime: { kind: 'fixed', ms: 20 },
     pool: 2,
+    replicas: 1,
+    contention: null,
     responseBytes: 100,
     seed: 1,
     calls: [],
@@ -50,6 +52,16 @@ test('the DB pool makes capacity explicit: with pool 2 and 20 ms, the 3rd and 4t
   assert.ok(ms[2]! - ms[1]! >= 15, `the 3rd waited for a connection one service time longer than the 2nd, got ${ms}`);
   assert.equal(s.counters().arrivals, 5);
   assert.equal(s.counters().completed, 5);
+});
+
+test('contention: every query also holds its connection for the coordination its replica count costs', async () => {
+  // 4 replicas, 2 ms per other replica and 1 ms per ordered pair: 20 + 2·3 + 1·4·3 = 38 ms per query.
+  const s = await service({ pool: 1, replicas: 4, contention: { perOtherReplicaMs: 2, perReplicaPairMs: 1 } });
+  await get(s.port);
+  const [a, b] = await Promise.all([get(s.port), get(s.port)]);
+  const [first, second] = [a!.ms, b!.ms].sort((x, y) => x - y);
+  assert.ok(first! >= 37, `a query takes 38 ms, got ${first}`);
+  assert.ok(second! >= 74, `with pool 1 the second waits for the first's 38 ms, got ${second}`);
 });
 
 test('work whose propagated deadline has passed is dropped before the database call', async () => {

@@ -3,7 +3,7 @@
 // direct — the callee's replicas, with the app's own retry policy; meshed — the bundled proxy,
 // with the app's retries and timeouts off (the mesh owns them). Links that carry a toxic fault
 // pass through a Toxiproxy proxy per callee replica, in both arms alike.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { environmentError } from '../../core/errors.ts';
@@ -11,6 +11,7 @@ import { deriveSeed } from '../../core/rng.ts';
 import { ensureLinkProxy, linkProxyName, removeProxies } from '../../faults/toxic-fault.ts';
 import { startChild, type Child } from '../../runtime/child.ts';
 import type { Ledger } from '../../runtime/ledger.ts';
+import { processUsage } from '../../runtime/process-usage.ts';
 import type { Teardown } from '../../runtime/teardown.ts';
 import type { ArmName, Scenario, ServiceSpec } from '../../scenario/types.ts';
 import { NO_APP_RETRIES, type DownstreamConfig, type ServiceCommand, type ServiceConfig, type ServiceCounters, type ServiceEvent } from '../../services/protocol.ts';
@@ -66,18 +67,10 @@ export interface RunningTopology {
   stop(): Promise<void>;
 }
 
-/** Resident memory and CPU seconds of a process, from /proc (Linux); empty elsewhere. */
-async function processUsage(pid: number): Promise<Record<string, number>> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 Hz on Linux).
-    const ticks = Number(stat[11]) + Number(stat[12]);
-    return { process_resident_memory_bytes: rssKb * 1024, process_cpu_seconds_total: ticks / 100 };
-  } catch {
-    return {};
-  }
+/** Resident memory and CPU seconds of a process, as Prometheus names them; empty when unreadable. */
+async function usageCounters(pid: number): Promise<Record<string, number>> {
+  const usage = await processUsage(pid);
+  return usage ? { process_resident_memory_bytes: usage.rssBytes, process_cpu_seconds_total: usage.cpuSeconds } : {};
 }
 
 /** Listens on the mesh's router port (0 = any free port); a taken port is an environment error. */
@@ -197,6 +190,8 @@ export async function startTopology(scenario: Scenario, arm: ArmName, ctx: Topol
           port: 0,
           serviceTime: spec.serviceTime,
           pool: spec.pool,
+          replicas: spec.replicas,
+          contention: spec.contention,
           responseBytes: spec.responseBytes,
           seed: deriveSeed(scenario.seed, 'services'),
           calls,
@@ -277,7 +272,7 @@ export async function startTopology(scenario: Scenario, arm: ArmName, ctx: Topol
       proxy.child.send({ type: 'stats' });
       const answer = await wait;
       if (!answer) return null;
-      return { counters: { ...answer.counters, ...(await processUsage(proxy.child.pid)) }, audit: answer.audit };
+      return { counters: { ...answer.counters, ...(await usageCounters(proxy.child.pid)) }, audit: answer.audit };
     },
     async killReplica(replica) {
       replica.child.process.kill('SIGKILL');

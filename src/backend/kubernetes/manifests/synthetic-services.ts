@@ -54,6 +54,8 @@ function serviceConfig(scenario: Scenario, arm: ArmName, spec: ServiceSpec, grou
     responseBytes: spec.responseBytes,
     seed: deriveSeed(scenario.seed, 'services'),
     calls: downstreamsOf(scenario, arm, spec),
+    replicas: spec.replicas,
+    contention: spec.contention,
   };
 }
 

@@ -1,0 +1,65 @@
+// Why: turns what a sweep measured into what it means — per arm the scalability model fitted to
+// the knees the scaled service set, its check on a knee it did not see, the measured cost of a
+// replica and of the proxy — and the plan, with every reason to doubt it spelled out. Pure, so a
+// saved capacity.json can be re-planned for another target without measuring again.
+import { makePlan, type ArmModel, type PlanRequest } from './plan.ts';
+import { CAPACITY_SCHEMA, CAPACITY_VERSION, type ArmCapacity, type ArmSweep, type CapacityResult, type CapacitySweep, type KneeRecord } from './result.ts';
+import { resourceModel } from './resources.ts';
+import { fitUsl, holdOut, HOLDOUT_LIMIT_PCT, type UslPoint } from './usl.ts';
+
+/** Why a knee cannot be a point of the fit, or null when it can. */
+export function kneeExclusion(k: KneeRecord): string | null {
+  if (k.outcome === 'above-limit') return `every rate up to ${k.interval.low} rps met the SLOs: the knee lies above what the sweep may offer (raise --max-rps)`;
+  if (k.outcome === 'below-limit') return `no rate down to ${k.interval.high} rps met the SLOs`;
+  if (k.limitedBy === 'elsewhere') return `the SLO broke at ${k.interval.high} rps while the scaled service was neither saturated nor queueing: the limit was elsewhere (this machine's CPU, the proxy, another service)`;
+  return null;
+}
+
+/** Cores other processes may use while a knee is measured before the knee is in doubt. */
+export const OTHER_LOAD_CORES = 0.5;
+
+/** Cores used by processes other than meshbench's in the step(s) that broke the SLO above a knee. */
+export function otherLoadCores(k: KneeRecord, cpus: number): number {
+  const above = k.steps.filter((s) => s.rate === k.interval.high && !s.meets && s.machine !== null);
+  return Math.max(0, ...above.map((s) => s.machine!.busy * cpus - s.machine!.meshbenchCores));
+}
+
+function modelArm(sweep: ArmSweep, tolerancePct: number, cpus: number): ArmCapacity {
+  const doubts: string[] = [];
+  const points: UslPoint[] = [];
+  for (const knee of sweep.knees) {
+    const excluded = kneeExclusion(knee);
+    if (excluded) {
+      doubts.push(`${knee.replicas} replica(s) left out of the fit: ${excluded}`);
+      continue;
+    }
+    points.push({ replicas: knee.replicas, rps: knee.maxRps! });
+    const others = otherLoadCores(knee, cpus);
+    if (others > OTHER_LOAD_CORES) {
+      doubts.push(`while the SLO broke above the ${knee.replicas}-replica knee, other processes used ${others.toFixed(1)} of this machine's ${cpus} cores: on a quiet machine that knee may be higher`);
+    }
+  }
+  const usl = points.length > 0 ? { ...fitUsl(points, tolerancePct), points } : null;
+  const holdout = holdOut(points, tolerancePct);
+  if (!holdout) doubts.push(`the model was not checked on a knee it did not see: that needs knees at two or more replica counts, ${points.length === 1 ? 'one was measured' : 'none was measured'}`);
+  else if (!holdout.trustworthy) {
+    doubts.push(`fitted without ${holdout.replicas} replicas, the model predicted ${Math.round(holdout.predictedRps)} rps there and ${Math.round(holdout.measuredRps)} were measured: ${holdout.errorPct.toFixed(1)} % off, more than ${HOLDOUT_LIMIT_PCT} %`);
+  }
+  const steady = sweep.knees.flatMap((k) => k.steps.filter((s) => s.meets).map((s) => ({ ...s, replicas: k.replicas })));
+  const resources = resourceModel(steady.map((s) => ({ replicas: s.replicas, okRps: s.okRps, replicaCores: s.replicaCores, replicaRssMiB: s.replicaRssMiB, proxy: s.proxy })));
+  return { ...sweep, usl, holdout, resources, doubts };
+}
+
+export function modelCapacity(sweep: CapacitySweep, request: PlanRequest): CapacityResult {
+  const arms = sweep.arms.map((a) => modelArm(a, sweep.settings.resolution * 100, sweep.environment.cpus));
+  const models: ArmModel[] = arms.map((a) => ({
+    arm: a.name,
+    usl: a.usl,
+    resources: a.resources,
+    largestMeasured: Math.max(0, ...(a.usl?.points.map((p) => p.replicas) ?? [])),
+  }));
+  const plan = makePlan(models, request);
+  const planned = [plan.direct, plan.meshed].filter((p) => p !== null);
+  const trustworthy = planned.length > 0 && planned.every((p) => p.feasible) && arms.every((a) => a.doubts.length === 0);
+  return { ...sweep, schema: CAPACITY_SCHEMA, version: CAPACITY_VERSION, arms, plan: { ...plan, trustworthy } };
+}

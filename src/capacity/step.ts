@@ -1,0 +1,187 @@
+// Why: one capacity step is one open-loop load at one rate, with its own warmup, against a
+// topology the runner brought up: the load generator process of `meshbench run` offers it and
+// measures latency from the intended send time; meanwhile the scaled service's pool and queue are
+// sampled (did it set the knee?) and CPU and RSS of its replicas, of the proxy and of the whole
+// machine are read at the start and end of the measured part. A step that collapses is stopped
+// as soon as that is clear.
+import { InternalError } from '../core/errors.ts';
+import type { LoadgenEvent } from '../load/types.ts';
+import { errorRate } from '../result/build.ts';
+import type { WindowPoint } from '../result/types.ts';
+import type { RunningTopology } from '../backend/embedded/topology.ts';
+import { machineCpuTicks, processUsage, type ProcessUsage } from '../runtime/process-usage.ts';
+import type { LoadSpec } from '../scenario/types.ts';
+import { decodeHistogram, summarizeMs } from '../stats/histogram.ts';
+import type { LoadgenSupply } from './loadgen-supply.ts';
+import type { StepRecord } from './result.ts';
+import { brokenSlos, latencyLimitMs, type Slo } from './slo.ts';
+import { collapseReason, type BottleneckLoad } from './step-judgement.ts';
+import type { StepPurpose } from './sweep.ts';
+
+export interface StepSpec {
+  purpose: StepPurpose;
+  rate: number;
+  warmupS: number;
+  durationS: number;
+  timeoutMs: number;
+  seed: number;
+}
+
+export interface StepEnv {
+  topo: RunningTopology;
+  /** The scenario's load: method, path, arrival process and request classes. */
+  load: LoadSpec;
+  /** The scaled service and its pool per replica. */
+  service: { name: string; pool: number };
+  slos: readonly Slo[];
+  loadgens: LoadgenSupply;
+  /** Each settled window of the measured part, for live progress. */
+  onWindow?: (window: WindowPoint, inFlight: number) => void;
+}
+
+const MIB = 1024 * 1024;
+const SAMPLE_MS = 250;
+
+interface Snapshot {
+  atMs: number;
+  machine: { busy: number; total: number } | null;
+  replicas: Array<ProcessUsage | null>;
+  proxy: ProcessUsage | null;
+  /** CPU seconds of every meshbench process of the step (topology, generator, this one). */
+  meshbenchCpuS: number;
+}
+
+async function snapshot(topo: RunningTopology, service: string, loadgenPid: number): Promise<Snapshot> {
+  const replicas = topo.replicasOf(service);
+  const all = await Promise.all([...topo.replicas.map((r) => r.child.pid), loadgenPid, ...(topo.proxy ? [topo.proxy.child.pid] : [])].map(processUsage));
+  const own = process.cpuUsage();
+  return {
+    atMs: performance.now(),
+    machine: await machineCpuTicks(),
+    replicas: await Promise.all(replicas.map((r) => processUsage(r.child.pid))),
+    proxy: topo.proxy ? await processUsage(topo.proxy.child.pid) : null,
+    meshbenchCpuS: all.reduce((s, u) => s + (u?.cpuSeconds ?? 0), 0) + (own.user + own.system) / 1e6,
+  };
+}
+
+/** Samples the scaled service's counters every SAMPLE_MS: the busiest pool share and longest queue seen. */
+function watchBottleneck(topo: RunningTopology, service: { name: string; pool: number }): { stop(): Promise<BottleneckLoad> } {
+  const load: BottleneckLoad = { maxPoolBusy: 0, maxQueue: 0 };
+  const slots = topo.replicasOf(service.name).length * service.pool;
+  let pending: Promise<void> = Promise.resolve();
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    pending = topo.sampleServices().then((sample) => {
+      let inUse = 0;
+      let queue = 0;
+      for (const [key, c] of sample) {
+        if (!key.startsWith(`${service.name}#`)) continue;
+        inUse += c.poolInUse;
+        queue += c.queueDepth;
+      }
+      load.maxPoolBusy = Math.max(load.maxPoolBusy, slots > 0 ? inUse / slots : 0);
+      load.maxQueue = Math.max(load.maxQueue, queue);
+      busy = false;
+    });
+  }, SAMPLE_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await pending;
+      return load;
+    },
+  };
+}
+
+export async function runStep(spec: StepSpec, env: StepEnv): Promise<StepRecord> {
+  const { topo } = env;
+  const load: LoadSpec = {
+    ...env.load,
+    rate: spec.rate,
+    ramp: null,
+    warmupS: spec.warmupS,
+    durationS: spec.durationS,
+    timeoutMs: spec.timeoutMs,
+    // Room for every request of one timeout at this rate; arrivals beyond it are a collapse.
+    maxInFlight: Math.max(64, Math.ceil((spec.rate * spec.timeoutMs * 1.2) / 1000)),
+  };
+  const rule = { rate: spec.rate, latencyLimitMs: latencyLimitMs(env.slos) };
+  const { loadgen, stop: stopLoadgen } = await env.loadgens.take();
+  let collapsed: string | null = null;
+  // What starts with the measured part, filled in by the generator's measure-start event — a
+  // holder, since a closure assigns it.
+  const measuring: { current: { before: Promise<Snapshot>; watcher: ReturnType<typeof watchBottleneck> } | null } = { current: null };
+  try {
+    loadgen.onMessage((event) => {
+      if (event.type === 'measure-start') {
+        measuring.current = { before: snapshot(topo, env.service.name, loadgen.pid), watcher: watchBottleneck(topo, env.service) };
+      } else if (event.type === 'progress') {
+        env.onWindow?.(event.window, event.inFlight);
+        const reason = collapsed ?? collapseReason(event.window, event.inFlight, rule);
+        if (reason && !collapsed) {
+          collapsed = reason;
+          loadgen.send({ type: 'stop' });
+        }
+      }
+    });
+    const errored = loadgen.next<Extract<LoadgenEvent, { type: 'error' }>>('error', 24 * 3600_000);
+    const done = loadgen.next<Extract<LoadgenEvent, { type: 'done' }>>('done', (spec.warmupS + spec.durationS) * 1000 + spec.timeoutMs + 60_000);
+    loadgen.send({ type: 'start', config: { targets: topo.loadTargets, hostHeader: topo.hostHeader, load, seed: spec.seed } });
+    const outcome = await Promise.race([done, errored]);
+    void errored.catch(() => {});
+    if (outcome.type === 'error') throw new InternalError(`load generator failed: ${outcome.message}`);
+    const after = await snapshot(topo, env.service.name, loadgen.pid);
+    env.loadgens.prepare();
+    const measured = measuring.current;
+    const start = measured ? await measured.before : null;
+    const bottleneck = measured ? await measured.watcher.stop() : { maxPoolBusy: 0, maxQueue: 0 };
+    const result = outcome.result;
+    const measuredS = result.measuredMs / 1000;
+    const latencyMs = summarizeMs(decodeHistogram(result.histogram));
+    const metrics = {
+      ...latencyMs,
+      errorRate: errorRate(result.requests),
+      timeoutRate: result.requests.scheduled === 0 ? 0 : result.requests.timeouts / result.requests.scheduled,
+    };
+    const broken = brokenSlos(env.slos, metrics).map((s) => s.text);
+    return {
+      purpose: spec.purpose,
+      rate: spec.rate,
+      measuredS,
+      sentRps: result.achievedRps,
+      okRps: measuredS > 0 ? result.requests.ok / measuredS : 0,
+      latencyMs,
+      errorRate: metrics.errorRate,
+      timeoutRate: metrics.timeoutRate,
+      dropped: result.requests.dropped,
+      sendLatenessP99Ms: summarizeMs(decodeHistogram(result.sendLateness)).p99,
+      collapsed,
+      broken,
+      meets: broken.length === 0 && collapsed === null,
+      bottleneck,
+      ...usageBetween(start, after),
+    };
+  } finally {
+    await measuring.current?.watcher.stop();
+    await stopLoadgen();
+  }
+}
+
+function usageBetween(start: Snapshot | null, end: Snapshot): Pick<StepRecord, 'replicaCores' | 'replicaRssMiB' | 'proxy' | 'machine'> {
+  const seconds = start ? (end.atMs - start.atMs) / 1000 : 0;
+  if (!start || seconds <= 0) return { replicaCores: 0, replicaRssMiB: 0, proxy: null, machine: null };
+  const cpuDelta = (a: ProcessUsage | null, b: ProcessUsage | null) => (a && b ? Math.max(0, b.cpuSeconds - a.cpuSeconds) : 0);
+  const replicaCpu = end.replicas.reduce((sum, u, i) => sum + cpuDelta(start.replicas[i] ?? null, u), 0);
+  const machineTotal = start.machine && end.machine ? end.machine.total - start.machine.total : 0;
+  return {
+    replicaCores: end.replicas.length > 0 ? replicaCpu / end.replicas.length / seconds : 0,
+    replicaRssMiB: Math.max(0, ...end.replicas.map((u) => (u?.rssBytes ?? 0) / MIB)),
+    proxy: end.proxy ? { cores: cpuDelta(start.proxy, end.proxy) / seconds, rssMiB: end.proxy.rssBytes / MIB } : null,
+    machine:
+      start.machine && end.machine && machineTotal > 0
+        ? { busy: (end.machine.busy - start.machine.busy) / machineTotal, meshbenchCores: Math.max(0, end.meshbenchCpuS - start.meshbenchCpuS) / seconds }
+        : null,
+  };
+}
