@@ -107,7 +107,7 @@ test('synthetic services: a Service each, a Deployment per zone pinned by node a
   }
 
   const config = configOf(de);
-  assert.deepEqual({ ...config, calls: undefined }, { name: 'user-service', replica: 1, host: '0.0.0.0', port: 8080, serviceTime: { kind: 'fixed', ms: 10 }, pool: 8, responseBytes: 128, seed: config.seed, calls: undefined });
+  assert.deepEqual({ ...config, calls: undefined }, { name: 'user-service', replica: 1, host: '0.0.0.0', port: 8080, serviceTime: { kind: 'fixed', ms: 10 }, pool: 8, responseBytes: 128, seed: config.seed, calls: undefined, replicas: 3, contention: null });
   const container = de.spec!.template.spec!.containers[0]!;
   assert.equal(container.image, 'meshbench:dev');
   assert.equal(container.imagePullPolicy, 'IfNotPresent');
