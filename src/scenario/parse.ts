@@ -6,7 +6,7 @@ import { isScalar, LineCounter, parseDocument } from 'yaml';
 import { badInput } from '../core/errors.ts';
 import { GateSyntaxError, parseGate, referencesBaseline } from '../gate/grammar.ts';
 import { DEFAULT_GATE_OPTIONS, DEFAULT_RECOVERY, DEFAULT_REPEATS, DEFAULT_SEED } from './defaults.ts';
-import { readFaults } from './read-faults.ts';
+import { readConditions, readFaults } from './read-faults.ts';
 import { readLoad } from './read-load.ts';
 import { readMesh } from './read-mesh.ts';
 import { readTopology } from './read-topology.ts';
@@ -61,6 +61,7 @@ export function parseScenario(text: string, file: string): Scenario {
     load,
     arms: readArms(root),
     mesh: readMesh(root, zones),
+    conditions: readConditions(root, index),
     faults: readFaults(root, index, ctx.isValid('load.duration') ? load.durationS * 1_000 : Number.POSITIVE_INFINITY),
     gates: readGates(root),
     gateOptions: readGateOptions(root),
