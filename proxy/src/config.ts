@@ -16,4 +16,12 @@ export interface ProxyConfig {
 export interface ProxyStats {
   counters: Record<string, number>;
   audit: Array<{ route: string; zone: string; requests: number }>;
+  /** Per destination: finished requests, the attempts they sent, and how many sent any. */
+  destinations: Record<string, DestinationCounts>;
+}
+
+export interface DestinationCounts {
+  requests: number;
+  attempts: number;
+  attempted: number;
 }

@@ -243,8 +243,10 @@ export interface FaultRecord {
 export interface RecoveryRecord {
   fault: string;
   repeat: number;
-  /** Seconds after the fault ended until latency and success were back and stayed; null = never. */
+  /** Seconds after the fault ended until latency and success were back and stayed; null = not recovered or not judged. */
   recoveredAfterS: number | null;
+  /** Whether recovery could be judged at all (see IncidentRepeat.recovery). */
+  status: IncidentRepeat['recovery'];
 }
 
 export interface Comparison {
@@ -269,7 +271,7 @@ export interface SteadyArm {
   successRate: number;
   goodputRps: number;
   histogram: string;
-  repeats: Array<{ repeat: number; windows: number; latencyMs: LatencyMs; successRate: number; histogram: string }>;
+  repeats: Array<{ repeat: number; windows: number; latencyMs: LatencyMs; successRate: number; histogram: string; /** t of each steady window. */ windowTimes: number[] }>;
 }
 
 export interface CostFigure {
@@ -322,7 +324,7 @@ export type ValidityStatus = 'valid' | 'inconclusive' | 'invalid';
 export type ValidityScope = 'run' | 'latency' | 'latency-difference' | 'recovery';
 
 export interface ValidityCheck {
-  check: 'floor' | 'repeats-disagree' | 'warmup' | 'transient' | 'load-average' | 'concurrent-run' | 'faults-applied' | 'measured';
+  check: 'floor' | 'repeats-disagree' | 'warmup' | 'transient' | 'load-average' | 'concurrent-run' | 'faults-applied' | 'measured' | 'result-version';
   status: ValidityStatus | 'skipped';
   scope: ValidityScope;
   message: string;
@@ -342,6 +344,8 @@ export interface GateOutcome {
   statistic: string;
   value: number | null;
   interval: { lo: number; hi: number } | null;
+  /** The same, formatted with units as on the console: measured value, interval, threshold. */
+  text: { measured: string; interval: string; threshold: string };
   /** One line, as printed: `PASS meshed.p99 < 25ms — …`. */
   verdict: string;
 }

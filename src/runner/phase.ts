@@ -6,16 +6,18 @@ import { realClock } from '../core/clock.ts';
 import { InternalError } from '../core/errors.ts';
 import { deriveSeed } from '../core/rng.ts';
 import type { LoadgenCommand, LoadgenEvent, LoadgenResult } from '../load/types.ts';
-import type { FaultRecord, ServiceSeries } from '../result/types.ts';
+import type { EdgeSeries, FaultRecord, ProxyUsage, ServiceSeries } from '../result/types.ts';
 import { startChild } from '../runtime/child.ts';
+import { conditionAsFault } from '../scenario/injections.ts';
 import type { Scenario } from '../scenario/types.ts';
+import { startConditions } from './conditions.ts';
 import { startFault, type FaultContext } from './fault-driver.ts';
 import { runFaultTimeline, type FaultTimeline } from './fault-timeline.ts';
 import type { PhasePlan } from './plan.ts';
 import type { Progress } from './progress.ts';
-import { startSampling, toServiceSeries } from './service-sampler.ts';
+import { proxyUsage, startSampling, toEdgeSeries, toServiceSeries, type TopologySample } from './service-sampler.ts';
 
-type Sampling = ReturnType<typeof startSampling>;
+type Sampling = ReturnType<typeof startSampling<TopologySample>>;
 import { startTopology, type ProxyStatsMessage, type TopologyContext } from './topology.ts';
 
 export interface PhaseOutput {
@@ -24,8 +26,13 @@ export interface PhaseOutput {
   startedAt: string;
   loadgen: LoadgenResult;
   services: ServiceSeries[];
+  edges: EdgeSeries[];
   faults: FaultRecord[];
+  conditions: FaultRecord[];
+  /** Cumulative proxy counters at the end of the phase (warmup included). */
   proxy: ProxyStatsMessage | null;
+  /** The proxy's counter growth, CPU and memory over the measured part. */
+  proxyUsage: ProxyUsage | null;
 }
 
 export type PhaseContext = TopologyContext & FaultContext & { progress: Progress };
@@ -38,14 +45,22 @@ export async function runPhase(scenario: Scenario, phase: PhasePlan, ctx: PhaseC
   // What starts with the measured part (service sampling, the fault timeline), filled in by
   // the generator's measure-start event — a holder, since a closure assigns it.
   const measuring: { current: { sampling: Sampling; timeline: FaultTimeline; stopFaults: () => Promise<void> } | null } = { current: null };
+  let stopConditions: (() => Promise<void>) | null = null;
   try {
+    // Conditions are part of the environment: on before the first warmup request, off after the last.
+    const conditions = await startConditions(scenario.conditions, phase, scenario.load.durationS * 1000, (c) => startFault(conditionAsFault(c, scenario), topo, ctx), realClock);
+    stopConditions = ctx.teardown.add('conditions', () => conditions.stop());
     await loadgen.next('ready');
     loadgen.onMessage((event) => {
       if (event.type === 'measure-start') {
+        conditions.measureStarted();
         ctx.progress.measuring();
         const timeline = runFaultTimeline(scenario.faults, phase, (f) => startFault(f, topo, ctx), realClock);
         measuring.current = {
-          sampling: startSampling(() => topo.sampleServices()),
+          sampling: startSampling(async (): Promise<TopologySample> => {
+            const [services, proxy] = await Promise.all([topo.sampleServices(), topo.proxyStats()]);
+            return { services, proxy };
+          }),
           timeline,
           // Ctrl-C or an error mid-phase: lift the faults (thaw, delete tables) before the
           // teardown stops the processes, which run later as they were registered earlier.
@@ -58,7 +73,7 @@ export async function runPhase(scenario: Scenario, phase: PhasePlan, ctx: PhaseC
     const errored = loadgen.next<Extract<LoadgenEvent, { type: 'error' }>>('error', 24 * 3600_000);
     const done = loadgen.next<Extract<LoadgenEvent, { type: 'done' }>>(
       'done',
-      (scenario.load.warmupS + scenario.load.durationS) * 1000 + scenario.load.timeoutMs + 60_000,
+      (Math.max(scenario.load.warmupS, scenario.load.warmupMaxS) + scenario.load.durationS) * 1000 + scenario.load.timeoutMs + 60_000,
     );
     loadgen.send({
       type: 'start',
@@ -76,18 +91,24 @@ export async function runPhase(scenario: Scenario, phase: PhasePlan, ctx: PhaseC
     const measured = measuring.current;
     const samples = measured ? await measured.sampling.stop() : [];
     await measured?.stopFaults();
+    await stopConditions();
     const proxy = await topo.proxyStats();
+    const windows = scenario.load.durationS;
     return {
       arm: phase.arm,
       repeat: phase.repeat,
       startedAt,
       loadgen: outcome.result,
-      services: toServiceSeries(samples).map((s) => ({ ...s, windows: s.windows.slice(0, scenario.load.durationS) })),
+      services: toServiceSeries(samples.map((s) => s.services)).map((s) => ({ ...s, windows: s.windows.slice(0, windows) })),
+      edges: toEdgeSeries(samples, scenario.topology, phase.arm).map((e) => ({ ...e, windows: e.windows.slice(0, windows) })),
       faults: measured?.timeline.records ?? [],
+      conditions: conditions.records,
       proxy,
+      proxyUsage: proxyUsage(samples, windows),
     };
   } finally {
     await measuring.current?.stopFaults();
+    await stopConditions?.();
     await unregister();
     await topo.stop();
   }

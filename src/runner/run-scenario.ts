@@ -10,6 +10,8 @@ import { startChild } from '../runtime/child.ts';
 import { installCleanupHandlers } from '../runtime/clean.ts';
 import { Ledger, newRunId } from '../runtime/ledger.ts';
 import { Teardown } from '../runtime/teardown.ts';
+import { hostSnapshot } from '../runtime/host-state.ts';
+import { injections } from '../scenario/injections.ts';
 import { TOXIC_KINDS, type Scenario } from '../scenario/types.ts';
 import { describeEnvironment, meshbenchVersion } from './environment.ts';
 import { runPhase, type PhaseOutput } from './phase.ts';
@@ -27,7 +29,7 @@ export interface RunOptions {
 }
 
 function needsToxiproxy(scenario: Scenario): boolean {
-  return scenario.faults.some((f) => (TOXIC_KINDS as readonly string[]).includes(f.kind));
+  return injections(scenario).some((f) => (TOXIC_KINDS as readonly string[]).includes(f.kind));
 }
 
 async function startToxiproxy(url: string | null, teardown: Teardown, ledger: Ledger): Promise<string> {
@@ -53,7 +55,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       'Remove the `backend:` block (or set `backend: {kind: embedded}`) to run the scenario locally.',
     );
   }
-  const problems = checkFaultSupport(scenario.faults, await detectCapabilities());
+  const problems = checkFaultSupport(injections(scenario), await detectCapabilities());
   if (problems.length > 0) {
     throw environmentError(
       'E_FAULT_UNSUPPORTED',
@@ -82,6 +84,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       : null;
     const phases = planPhases(scenario.arms, scenario.repeats);
     const outputs: PhaseOutput[] = [];
+    const before = hostSnapshot(runId);
     for (const [i, phase] of phases.entries()) {
       progress.phaseStart(phase, i, phases.length);
       const out = await runPhase(scenario, phase, { runId, runDir: opts.runDir, teardown, ledger, toxiproxyUrl, progress });
@@ -89,12 +92,21 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       progress.phaseEnd(`${lat.requests.ok}/${lat.requests.scheduled} ok, ${lat.achievedRps.toFixed(0)} rps`);
       outputs.push(out);
     }
+    const after = hostSnapshot(runId);
+    const environment = describeEnvironment(scenario);
     const result = buildRunResult(scenario, outputs, {
       id: runId,
       startedAt,
       finishedAt: new Date().toISOString(),
       meshbenchVersion: meshbenchVersion(),
-      environment: describeEnvironment(scenario),
+      environment,
+      host: {
+        cpus: environment.cpus,
+        loadAverageBefore: before.loadAverage,
+        loadAverageAfter: after.loadAverage,
+        otherRunsBefore: before.otherRuns,
+        otherRunsAfter: after.otherRuns,
+      },
     });
     return analyze(result);
   } finally {

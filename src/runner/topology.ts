@@ -12,6 +12,7 @@ import { ensureLinkProxy, linkProxyName, removeProxies } from '../faults/toxic-f
 import { startChild, type Child } from '../runtime/child.ts';
 import type { Ledger } from '../runtime/ledger.ts';
 import type { Teardown } from '../runtime/teardown.ts';
+import { injections } from '../scenario/injections.ts';
 import type { ArmName, Scenario, ServiceSpec } from '../scenario/types.ts';
 import type { DownstreamConfig, ServiceCommand, ServiceConfig, ServiceCounters, ServiceEvent } from '../services/protocol.ts';
 import type { ProxyConfig } from '../../proxy/src/config.ts';
@@ -25,6 +26,8 @@ type ProxyEvent = { type: 'ready'; port: number; adminPort: number } | ({ type: 
 export interface ProxyStatsMessage {
   counters: Record<string, number>;
   audit: Array<{ route: string; zone: string; requests: number }>;
+  /** Per destination: finished requests, the attempts they sent, and how many sent any. */
+  destinations: Record<string, { requests: number; attempts: number; attempted: number }>;
 }
 
 export interface Replica {
@@ -104,7 +107,7 @@ export function linkKey(from: string, to: string): string {
 
 function toxicLinks(scenario: Scenario): Set<string> {
   const links = new Set<string>();
-  for (const f of scenario.faults) {
+  for (const f of injections(scenario)) {
     if (f.target.kind === 'link' && 'attributes' in f) links.add(linkKey(f.target.from, f.target.to));
   }
   return links;
@@ -278,7 +281,7 @@ export async function startTopology(scenario: Scenario, arm: ArmName, ctx: Topol
       proxy.child.send({ type: 'stats' });
       const answer = await wait;
       if (!answer) return null;
-      return { counters: { ...answer.counters, ...(await processUsage(proxy.child.pid)) }, audit: answer.audit };
+      return { counters: { ...answer.counters, ...(await processUsage(proxy.child.pid)) }, audit: answer.audit, destinations: answer.destinations };
     },
     async killReplica(replica) {
       replica.child.process.kill('SIGKILL');

@@ -4,6 +4,8 @@ import type { AppRetryPolicy, Distribution } from '../scenario/types.ts';
 
 /** Header carrying the remaining deadline in milliseconds (set by the mesh proxy). */
 export const DEADLINE_HEADER = 'x-meshbench-deadline-ms';
+/** Header naming why the mesh proxy answered itself; a service passes it on when that failed its call. */
+export const PROXY_ERROR_HEADER = 'x-meshbench-proxy-error';
 
 export interface DownstreamConfig {
   service: string;
@@ -40,8 +42,10 @@ export interface ServiceCounters {
   inFlight: number;
   queueDepth: number;
   poolInUse: number;
-  /** Downstream attempts made by this replica (retries included). */
+  /** Downstream attempts made by this replica (retries included), counted as they start. */
   downstreamAttempts: number;
+  /** Per callee, counted when each call finished: calls made and the attempts they took. */
+  calls: Record<string, { requests: number; attempts: number }>;
 }
 
 export type ServiceCommand =

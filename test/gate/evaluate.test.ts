@@ -74,8 +74,8 @@ test('outcomes, recovery and amplification from the retry-storm result', () => {
   const mixed = buildRunResult();
   const meshed = mixed.arms.find((a) => a.name === 'meshed')!;
   meshed.recovery = [
-    { fault: 'db-lock user-service', repeat: 0, recoveredAfterS: 0.9 },
-    { fault: 'db-lock user-service', repeat: 1, recoveredAfterS: null },
+    { fault: 'db-lock user-service', repeat: 0, recoveredAfterS: 0.9, status: 'recovered' },
+    { fault: 'db-lock user-service', repeat: 1, recoveredAfterS: null, status: 'not-recovered' },
   ];
   const [outcome, time] = evaluateGates(mixed, ['meshed.recovered', 'meshed.recovery < 2s'], opts).gates;
   assert.equal(outcome?.status, 'inconclusive');
