@@ -40,9 +40,10 @@ export function edgeSummaries(repeats: readonly RepeatResult[]): EdgeSummary[] {
     .map(({ attempts, attempted, ...s }) => ({ ...s, mean: attempts / attempted }));
 }
 
-/** The arm's figure for gates and the table: the edge with the highest peak. */
+/** The arm's figure for gates and the table: the edge with the highest peak (an inner edge on a tie). */
 export function armAmplification(edges: readonly EdgeSummary[]): ArmResult['amplification'] {
-  const worst = [...edges].sort((a, b) => b.peak - a.peak || b.mean - a.mean)[0];
+  const inner = (e: EdgeSummary) => (e.from === 'client' ? 1 : 0);
+  const worst = [...edges].sort((a, b) => b.peak - a.peak || b.mean - a.mean || inner(a) - inner(b))[0];
   return worst ? { peak: worst.peak, mean: worst.mean, edge: worst.edge } : null;
 }
 

@@ -2,7 +2,7 @@
 // the mesh's cost there, each incident with its recovery (per arm and per repeat), whether the
 // run can be trusted, and a few lines saying so. Pure: a function of the run result, so
 // `meshbench report` re-derives it from saved JSON, including results of an older version.
-import type { ArmName } from '../scenario/types.ts';
+import type { ArmName, FaultSpec } from '../scenario/types.ts';
 import type { IncidentReport, RunResult } from '../result/types.ts';
 import { repeatIncidents, type RepeatIncidents } from './incidents.ts';
 import { steadyState } from './steady-state.ts';
@@ -14,7 +14,9 @@ export function analyze(result: RunResult): RunResult {
   const perRepeat = new Map<string, RepeatIncidents>();
   const key = (arm: ArmName, repeat: number) => `${arm}#${repeat}`;
   for (const arm of result.arms) {
-    for (const r of arm.repeats) perRepeat.set(key(arm.name, r.index), repeatIncidents(r.windows, faults, result.scenario.recovery, r.index));
+    for (const r of arm.repeats) {
+      perRepeat.set(key(arm.name, r.index), repeatIncidents(r.windows, faults.map((f) => asRan(result, f, arm.name, r.index)), result.scenario.recovery, r.index));
+    }
   }
   const incidents: IncidentReport[] = faults.map((f, i) => ({
     fault: f.name,
@@ -37,4 +39,12 @@ export function analyze(result: RunResult): RunResult {
   };
   const checked = { ...analysed, validity: validity(analysed) };
   return { ...checked, verdict: verdict(checked) };
+}
+
+/** The fault as it actually ran in this phase (its record's start and stop), or as asked when unknown. */
+function asRan(result: RunResult, f: FaultSpec, arm: ArmName, repeat: number): FaultSpec {
+  const record = result.faults.find((r) => r.name === f.name && r.arm === arm && r.repeat === repeat);
+  if (!record || record.actualStartMs === null) return f;
+  const stop = record.actualStopMs ?? record.requestedStopMs;
+  return { ...f, atMs: record.actualStartMs, durationMs: Math.max(f.durationMs === 0 ? 0 : 1, stop - record.actualStartMs) };
 }

@@ -33,14 +33,18 @@ export function repeatIncidents(windows: readonly WindowPoint[], faults: readonl
 
   for (const { f, i } of order) {
     const endMs = f.atMs + f.durationMs;
-    const during = sorted.filter((w) => overlaps(w, f.atMs, Math.max(endMs, f.atMs + 1)));
+    const touched = sorted.filter((w) => overlaps(w, f.atMs, Math.max(endMs, f.atMs + 1)));
+    // "During" is the seconds wholly inside the incident as it ran: a second it only touches
+    // mixes requests from before it (or after it) in; those seconds are not steady either.
+    const inside = touched.filter((w) => w.t * WINDOW_MS >= f.atMs && (w.t + 1) * WINDOW_MS <= endMs);
+    const during = inside.length > 0 ? inside : touched;
     // Only the seconds right before it: going further back (past another incident's unfinished
     // recovery) would compare with a system that no longer exists.
     const before = sorted.filter((w) => (w.t + 1) * WINDOW_MS <= f.atMs && w.t * WINDOW_MS >= f.atMs - BEFORE_WINDOWS * WINDOW_MS && !excluded.has(w.t) && !inAnyFault(w));
     // Recovery is looked for until the measured part ends or the next incident starts.
     const nextStart = Math.min(...faults.filter((g) => g.atMs >= endMs && g !== f).map((g) => g.atMs), Infinity);
     const after = sorted.filter((w) => w.t * WINDOW_MS >= endMs && (w.t + 1) * WINDOW_MS <= nextStart);
-    for (const w of during) excluded.add(w.t);
+    for (const w of touched) excluded.add(w.t);
 
     const base = windowStats(before);
     const exclude = (ws: readonly WindowPoint[]) => ws.forEach((w) => excluded.add(w.t));

@@ -27,8 +27,14 @@ function steadyLine(result: RunResult): string {
   if (st.cost) {
     return `Steady state${under} (${seconds} outside incidents): the mesh costs ${costText('p50', st.cost.p50)} and ${costText('p99', st.cost.p99)}.`;
   }
-  const figures = st.arms.map((a) => `${a.arm} p50 ${formatMs(a.latencyMs.p50)}, p99 ${formatMs(a.latencyMs.p99)}, ${formatPercent(a.successRate)} success`).join('; ');
-  return `Steady state${under} (${seconds}): ${figures}.`;
+  const figures = st.arms
+    .map((a) => (a.latencyMs.count > 0 ? `${a.arm} p50 ${formatMs(a.latencyMs.p50)}, p99 ${formatMs(a.latencyMs.p99)}, ${formatPercent(a.successRate)} success` : `${a.arm}: no request succeeded`))
+    .join('; ');
+  const why =
+    st.arms.length < 2
+      ? ''
+      : `the mesh's cost is not measurable — ${st.arms.filter((a) => a.repeats.some((r) => r.latencyMs.count === 0)).map((a) => a.arm).join(' and ') || 'an arm'} has no successful request in the steady state; `;
+  return `Steady state${under} (${seconds}): ${why}${figures}.`;
 }
 
 function recoveryText(r: IncidentRepeat): string {

@@ -25,8 +25,8 @@ export interface WarmupPolicy {
   requests: number;
 }
 
-/** A per-second p99 needs this many successes to be more than the window's maximum. */
-export const MIN_WINDOW_OK = 100;
+/** A per-second p99 needs this many requests a second to be more than the window's maximum. */
+export const MIN_WINDOW_REQUESTS = 100;
 /** Two seconds agree when their p99s differ by at most this factor … */
 export const SETTLED_FACTOR = 1.5;
 /** … or by at most this many ms (a 10 ms service's p99 moves by a few ms from second to second). */
@@ -61,8 +61,10 @@ export function warmupDecision(policy: WarmupPolicy, boundaryMs: number, windows
   const last = windows.slice(-2);
   if (last.length === 2 && last[1]!.t === last[0]!.t + 1) {
     const [a, b] = last as [WarmupWindow, WarmupWindow];
-    const dense = a.ok >= MIN_WINDOW_OK && b.ok >= MIN_WINDOW_OK;
+    // Density is the rate (requests sent); a second where requests failed is not "sparse", just not settled.
+    const dense = a.sent >= MIN_WINDOW_REQUESTS && b.sent >= MIN_WINDOW_REQUESTS;
     if (dense && a.p99 !== null && b.p99 !== null && agree(a.p99, b.p99)) return 'settled';
+    // Only a request that succeeded is known to have crossed every hop.
     const carried = windows.reduce((n, w) => n + w.ok, 0);
     if (!dense && carried >= policy.requests) return 'requests';
   }

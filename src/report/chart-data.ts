@@ -14,8 +14,8 @@ export interface ChartData {
   series: RepeatSeries[];
   /** Incidents as they actually ran, per repeat (merged over arms), each in its own label lane. */
   incidents: IncidentBand[];
-  /** Always-on conditions, in words, for the labelled band above every time chart. */
-  conditions: string[];
+  /** Always-on conditions: their names label the band above every time chart, their descriptions the section. */
+  conditions: Array<{ name: string; description: string }>;
   /** Every failure reason seen, most frequent first (stable colours across charts). */
   reasons: string[];
   percentileCurves: PercentileCurve[];
@@ -74,7 +74,7 @@ export function buildChartData(result: RunResult): ChartData {
     repeats: [...new Set(series.map((s) => s.repeat))].sort((a, b) => a - b),
     series,
     incidents: incidentBands(result),
-    conditions: result.scenario.conditions.map(describeInjection),
+    conditions: result.scenario.conditions.map((c) => ({ name: c.name, description: describeInjection(c) })),
     reasons: [...totals.entries()].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).map(([r]) => r),
     percentileCurves: result.arms.map((arm) => percentileCurve(arm.name, arm.histogram)),
   };

@@ -156,7 +156,7 @@ function timeSection(data: ChartData): string {
     `<figure><figcaption>${title}<span class="muted small"> — ${note}</span></figcaption><div class="chart"><canvas id="${id}"></canvas></div></figure>`;
   const bands = [
     data.incidents.length > 0 ? 'red bands are incidents as they actually ran, each labelled in its own lane' : '',
-    data.conditions.length > 0 ? 'the blue band above each chart lists the conditions, on for the whole run' : '',
+    data.conditions.length > 0 ? `the blue band above each chart names the conditions, on for the whole run: ${esc(data.conditions.map((c) => `${c.name} (${c.description})`).join('; '))}` : '',
   ].filter(Boolean);
   return `<section>
   <h2>Over time ${picker}</h2>
@@ -332,7 +332,8 @@ p { margin: 6px 0; }
 table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 4px 14px 4px 0; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
-#summary td { font-size: 15px; padding-right: 22px; }
+#summary td { font-size: 15px; padding-right: 22px; white-space: nowrap; }
+#summary td:nth-child(7) { white-space: normal; }
 #faults { width: 100%; table-layout: auto; }
 #faults td { overflow-wrap: anywhere; }
 #faults td:nth-child(5), #faults td:nth-child(6) { white-space: nowrap; }

@@ -219,7 +219,7 @@ export type ConditionKind = 'latency' | 'bandwidth' | 'loss' | 'cpu-steal' | 'no
 export const CONDITION_KINDS: readonly ConditionKind[] = ['latency', 'bandwidth', 'loss', 'cpu-steal', 'noisy-neighbour'];
 
 /** A condition: an injection that is on for the whole phase, warmup included. */
-export type ConditionSpec = Extract<Injection, { kind: ConditionKind }>;
+export type ConditionSpec = Injection & { kind: ConditionKind };
 
 export interface GateOptions {
   /** What an inconclusive gate (interval straddles the threshold) does to the exit code. */

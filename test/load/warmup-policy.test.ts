@@ -27,3 +27,9 @@ test('sparse seconds cannot settle a p99: the request count decides, and warmupM
   assert.equal(warmupDecision(policy, 10_000, [w(8, 10), w(9, 40)]), 'max');
   assert.equal(warmupDecision({ minMs: 2000, maxMs: 2000, requests: 0 }, 2000, []), 'fixed');
 });
+
+test('seconds with failures are dense but unsettled, not "sparse": the request count does not end a failing warmup', () => {
+  const failing = (t: number): WarmupWindow => ({ t, sent: 200, ok: 90, p99: 600 });
+  assert.equal(warmupDecision(policy, 4000, [failing(0), failing(1), { t: 2, sent: 200, ok: 200, p99: 230 }]), null);
+  assert.equal(warmupDecision(policy, 4000, [{ t: 1, sent: 200, ok: 0, p99: null }, { t: 2, sent: 200, ok: 0, p99: null }]), null);
+});

@@ -7,6 +7,7 @@ import { gateOutcomes, gateRunResult } from '../../src/gate/evaluate.ts';
 import { renderHtmlReport } from '../../src/report/html.ts';
 import type { ChartData } from '../../src/report/chart-data.ts';
 import type { RunResult } from '../../src/result/types.ts';
+import type { ConditionSpec } from '../../src/scenario/types.ts';
 import { buildRunResult, buildScenario } from '../fixtures/run-result.ts';
 
 const HOSTILE = '<script>alert(1)</script>';
@@ -79,11 +80,11 @@ test('the embedded data parses back to the run: successful-request latency, fail
 
 test('incidents that start together get separate label lanes; conditions are one labelled band', () => {
   const two = [...storm.faults, ...storm.faults.map((f) => ({ ...f, name: 'kill user-service#0', kind: 'kill' as const }))];
-  const conditions = [{ name: 'wan', kind: 'latency' as const, target: { kind: 'link' as const, from: 'frontend', to: 'user-service' }, attributes: { latency: 35, jitter: 10 }, toxicity: 1, stream: 'downstream' as const }];
+  const conditions: ConditionSpec[] = [{ name: 'wan', kind: 'latency', target: { kind: 'link', from: 'frontend', to: 'user-service' }, attributes: { latency: 35, jitter: 10 }, toxicity: 1, stream: 'downstream' }];
   const data = embeddedData(renderHtmlReport({ ...storm, faults: two, scenario: { ...storm.scenario, conditions } }));
   const repeat0 = data.incidents.filter((b) => b.repeat === 0);
   assert.deepEqual(repeat0.map((b) => b.lane).sort(), [0, 1]);
-  assert.deepEqual(data.conditions, ['latency 35 ms ± 10 ms on frontend → user-service']);
+  assert.deepEqual(data.conditions, [{ name: 'wan', description: 'latency 35 ms ± 10 ms on frontend → user-service' }]);
 });
 
 test('a fault that never started is listed but not drawn', () => {

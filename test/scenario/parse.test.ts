@@ -62,7 +62,7 @@ test('a minimal scenario gets every documented default', () => {
     arrival: 'constant',
     warmupS: 2,
     warmupMaxS: 10,
-    warmupRequests: 1000,
+    warmupRequests: 300,
     durationS: 5,
     ramp: null,
     maxInFlight: 100,

@@ -54,7 +54,8 @@
           ctx.fillStyle = 'rgba(28, 126, 214, 0.13)';
           ctx.fillRect(area.left, top, area.right - area.left, BAND_PX - 3);
           ctx.fillStyle = '#1864ab';
-          ctx.fillText('conditions (whole run): ' + data.conditions.join(' · '), area.left + 4, top + (BAND_PX - 3) / 2, area.right - area.left - 8);
+          var label = fitText(ctx, 'conditions (whole run): ' + data.conditions.map(function (c) { return c.name; }).join(' · '), area.right - area.left - 8);
+          ctx.fillText(label, area.left + 4, top + (BAND_PX - 3) / 2);
           top += BAND_PX;
         }
         incidents.forEach(function (w) {
@@ -67,11 +68,19 @@
           ctx.fillStyle = 'rgba(201, 42, 42, 0.85)';
           ctx.fillRect(x0, y + LANE_PX - 4, Math.max(2, x1 - x0), 3);
           ctx.fillStyle = '#c92a2a';
-          ctx.fillText(w.name, x0 + 2, y + (LANE_PX - 4) / 2, Math.max(10, area.right - x0 - 4));
+          ctx.fillText(fitText(ctx, w.name, Math.max(10, area.right - x0 - 4)), x0 + 2, y + (LANE_PX - 4) / 2);
         });
         ctx.restore();
       },
     };
+  }
+
+  /** Shortens `text` with an ellipsis until it fits `width` px (never squeezes the glyphs). */
+  function fitText(ctx, text, width) {
+    if (ctx.measureText(text).width <= width) return text;
+    var t = text;
+    while (t.length > 1 && ctx.measureText(t + '…').width > width) t = t.slice(0, -1);
+    return t + '…';
   }
 
   /** Log-axis labels only at 1, 2 and 5 × 10^n, so the axis stays readable. */
