@@ -17,8 +17,10 @@ export const BUSY_AFTER_PER_CPU = 1.5;
 export const TRANSIENT_FACTOR = 2;
 /** … judged only when the steady state has at least this many windows. */
 const TRANSIENT_MIN_WINDOWS = 5;
-/** The floor is "as large as the latency" when its p99 is at least this share of an arm's p99. */
+/** The floor is "as large as the latency" when its p99 is at least this share of an arm's p99 … */
 const FLOOR_SHARE_OF_LATENCY = 0.5;
+/** … or its p50 at least this share of an arm's p50: a quiet generator is late by ~0 at the median. */
+const FLOOR_SHARE_OF_MEDIAN = 0.1;
 
 const RANK: Record<ValidityStatus, number> = { valid: 0, inconclusive: 1, invalid: 2 };
 
@@ -44,16 +46,26 @@ function appliedCheck(result: RunResult): ValidityCheck {
 }
 
 function floorChecks(result: RunResult): ValidityCheck[] {
+  const floorP50 = Math.max(0, ...result.arms.map((a) => a.sendLatenessMs.p50));
   const floorP99 = Math.max(0, ...result.arms.map((a) => a.sendLatenessMs.p99));
   const out: ValidityCheck[] = [];
-  const steady = result.steadyState?.arms ?? [];
-  const smallest = steady.filter((a) => a.latencyMs.count > 0).sort((a, b) => a.latencyMs.p99 - b.latencyMs.p99)[0];
-  if (smallest && floorP99 >= FLOOR_SHARE_OF_LATENCY * smallest.latencyMs.p99) {
+  const steady = (result.steadyState?.arms ?? []).filter((a) => a.latencyMs.count > 0);
+  const fastest = (pick: 'p50' | 'p99') => [...steady].sort((a, b) => a.latencyMs[pick] - b.latencyMs[pick])[0];
+  const atP99 = fastest('p99');
+  const atP50 = fastest('p50');
+  if (atP99 && floorP99 >= FLOOR_SHARE_OF_LATENCY * atP99.latencyMs.p99) {
     out.push({
       check: 'floor',
       status: 'inconclusive',
       scope: 'latency',
-      message: `the generator sent up to ${formatMs(floorP99)} late (send lateness p99), as much as the latency it measured (${smallest.arm} steady p99 ${formatMs(smallest.latencyMs.p99)}): the machine was too busy to measure latency`,
+      message: `the generator sent up to ${formatMs(floorP99)} late (send lateness p99), as much as the latency it measured (${atP99.arm} steady p99 ${formatMs(atP99.latencyMs.p99)}): the machine was too busy to measure latency`,
+    });
+  } else if (atP50 && floorP50 >= FLOOR_SHARE_OF_MEDIAN * atP50.latencyMs.p50) {
+    out.push({
+      check: 'floor',
+      status: 'inconclusive',
+      scope: 'latency',
+      message: `the generator was late by ${formatMs(floorP50)} at the median (send lateness p50; ${formatMs(floorP99)} at p99), ${Math.round((100 * floorP50) / atP50.latencyMs.p50)} % of the latency it measured (${atP50.arm} steady p50 ${formatMs(atP50.latencyMs.p50)}): the machine was too busy to measure latency`,
     });
   }
   const cost = result.steadyState?.cost;

@@ -48,12 +48,13 @@ gates:
   try {
     await Promise.all(hogs.map((h) => h.next('ready', 15_000)));
     const result = await runScenario(scenario, { runDir, quiet: true });
-    const floorP99 = Math.max(...result.arms.map((a) => a.sendLatenessMs.p99));
-    const context = `floor p99 ${floorP99} ms; validity ${JSON.stringify(result.validity.reasons)}`;
+    const floor = (p: 'p50' | 'p99') => Math.max(...result.arms.map((a) => a.sendLatenessMs[p]));
+    const steady = result.steadyState?.arms.map((a) => `${a.arm} p50 ${a.latencyMs.p50} p99 ${a.latencyMs.p99}`).join(', ');
+    const context = `floor p50 ${floor('p50')} ms, p99 ${floor('p99')} ms; steady ${steady}; cost ${JSON.stringify(result.steadyState?.cost)}; validity ${JSON.stringify(result.validity.reasons)}`;
     assert.equal(result.validity.status, 'inconclusive', context);
-    const floor = result.validity.reasons.filter((r) => r.check === 'floor');
-    assert.ok(floor.length > 0, context);
-    assert.ok(floor.every((r) => r.status === 'inconclusive'));
+    const floorReasons = result.validity.reasons.filter((r) => r.check === 'floor');
+    assert.ok(floorReasons.length > 0, context);
+    assert.ok(floorReasons.every((r) => r.status === 'inconclusive'));
     const gate = gateRunResult(result).gates[0]!;
     assert.equal(gate.status, 'inconclusive', gate.verdict);
     assert.match(gate.verdict, /not a valid comparison/);
