@@ -196,7 +196,7 @@ function machineChecks(result: RunResult): ValidityCheck[] {
   const others = [...new Set([...h.otherRunsBefore, ...h.otherRunsAfter])];
   out.push(
     others.length > 0
-      ? { check: 'concurrent-run', status: 'inconclusive', scope: 'run', message: `another meshbench run was active on this machine (${others.join(', ')}): the two competed for the CPUs` }
+      ? { check: 'concurrent-run', status: 'inconclusive', scope: 'run', message: `another meshbench run was active on this machine (live ledgers: ${others.join(', ')}): they competed for the CPUs` }
       : { check: 'concurrent-run', status: 'valid', scope: 'run', message: 'no other meshbench run was active' },
   );
   return out;

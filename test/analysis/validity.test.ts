@@ -72,7 +72,7 @@ test('a busy machine, another meshbench run, a fault not applied, an unsettled w
   const busy = analyze({ ...valid, host: { ...valid.host, loadAverageBefore: [4.3, 2.6, 1.1] } });
   assert.match(reason(busy, 'load-average')!.message, /load average 4\.30 before .* on 2 CPUs/);
   const shared = analyze({ ...valid, host: { ...valid.host, otherRunsAfter: ['kso7yd1p'] } });
-  assert.match(reason(shared, 'concurrent-run')!.message, /another meshbench run was active on this machine \(kso7yd1p\)/);
+  assert.match(reason(shared, 'concurrent-run')!.message, /another meshbench run was active on this machine \(live ledgers: kso7yd1p\)/);
   const unapplied = analyze({ ...valid, faults: valid.faults.map((f, i) => (i === 0 ? { ...f, actualStartMs: null, actualStopMs: null, error: 'nft: permission denied' } : f)) });
   assert.equal(unapplied.validity.status, 'invalid');
   assert.match(reason(unapplied, 'faults-applied')!.message, /"db-lock user-service" in direct repeat 1 \(nft: permission denied\)/);
