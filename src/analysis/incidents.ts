@@ -11,7 +11,7 @@ import { windowStats } from './window-stats.ts';
 
 const WINDOW_MS = 1000;
 /** "Just before": the steady seconds among the last this many before an incident are its baseline. */
-export const BEFORE_WINDOWS = 5;
+const BEFORE_WINDOWS = 5;
 
 export interface RepeatIncidents {
   /** One entry per fault, in the order of `faults`. */

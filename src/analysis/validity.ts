@@ -10,11 +10,11 @@ import { formatFactor, formatMs, formatSignedMs } from '../report/format.ts';
 import { costInterval, steadySample } from './steady-state.ts';
 
 /** Before the run, a 1-minute load average above this share of the CPUs means other work. */
-export const BUSY_BEFORE_PER_CPU = 0.5;
+const BUSY_BEFORE_PER_CPU = 0.5;
 /** After the run the run's own processes add about 1.5–2 (the generator polls one core). */
-export const BUSY_AFTER_PER_CPU = 1.5;
+const BUSY_AFTER_PER_CPU = 1.5;
 /** A first measured second whose p99 is this many times the steady median is a transient … */
-export const TRANSIENT_FACTOR = 2;
+const TRANSIENT_FACTOR = 2;
 /** … judged only when the steady state has at least this many windows. */
 const TRANSIENT_MIN_WINDOWS = 5;
 /** The floor is "as large as the latency" when its p99 is at least this share of an arm's p99 … */
@@ -24,7 +24,7 @@ const FLOOR_SHARE_OF_MEDIAN = 0.1;
 
 const RANK: Record<ValidityStatus, number> = { valid: 0, inconclusive: 1, invalid: 2 };
 
-export function worst(statuses: ReadonlyArray<ValidityStatus | 'skipped'>): ValidityStatus {
+function worst(statuses: ReadonlyArray<ValidityStatus | 'skipped'>): ValidityStatus {
   return statuses.reduce<ValidityStatus>((w, s) => (s !== 'skipped' && RANK[s] > RANK[w] ? s : w), 'valid');
 }
 

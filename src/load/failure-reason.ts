@@ -3,9 +3,6 @@
 // reasons of a window add up to its failures (scheduled − ok) and can be drawn as rates.
 import type { Outcome } from './executor.ts';
 
-/** Header naming the reason of a response the mesh proxy made itself (proxy/src/proxy-error.ts). */
-export const PROXY_ERROR_HEADER = 'x-meshbench-proxy-error';
-
 /**
  * `client-timeout` — the generator gave up (load.timeout); `connection-error` — no response
  * (refused, reset, closed early); `proxy:<reason>` — the proxy answered itself (shed,

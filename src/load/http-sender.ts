@@ -4,7 +4,7 @@
 // the pool before the executor counts the slot as free and an arrival is never queued unseen.
 import http from 'node:http';
 import { badInput } from '../core/errors.ts';
-import { PROXY_ERROR_HEADER } from './failure-reason.ts';
+import { PROXY_ERROR_HEADER } from '../../proxy/src/proxy-error.ts';
 import type { LoadgenConfig } from './types.ts';
 import type { Outcome, Sender } from './executor.ts';
 

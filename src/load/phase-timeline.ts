@@ -11,7 +11,7 @@ import { WINDOW_MS, type Recorder } from './recorder.ts';
 import { warmupRate, type WarmupGate } from './schedule.ts';
 import { isFixed, warmupBoundaries, warmupDecision, type WarmupEnd, type WarmupPolicy } from './warmup-policy.ts';
 
-export function warmupPolicy(load: LoadSpec): WarmupPolicy {
+function warmupPolicy(load: LoadSpec): WarmupPolicy {
   const minMs = load.warmupS * 1000;
   // A warmup without arrivals (a ramp from 0) has no latency to watch: it lasts its minimum.
   const maxMs = warmupRate(load) > 0 ? Math.max(minMs, load.warmupMaxS * 1000) : minMs;

@@ -26,11 +26,11 @@ export interface WarmupPolicy {
 }
 
 /** A per-second p99 needs this many requests a second to be more than the window's maximum. */
-export const MIN_WINDOW_REQUESTS = 100;
+const MIN_WINDOW_REQUESTS = 100;
 /** Two seconds agree when their p99s differ by at most this factor … */
-export const SETTLED_FACTOR = 1.5;
+const SETTLED_FACTOR = 1.5;
 /** … or by at most this many ms (a 10 ms service's p99 moves by a few ms from second to second). */
-export const SETTLED_SLACK_MS = 2;
+const SETTLED_SLACK_MS = 2;
 
 export function isFixed(policy: WarmupPolicy): boolean {
   return policy.maxMs <= policy.minMs;

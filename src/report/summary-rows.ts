@@ -13,13 +13,8 @@ export interface SummaryTable {
   rows: string[][];
 }
 
-/** "repeat 1" for the stored index 0: people count from one. */
-export function repeatLabel(index: number): string {
-  return `repeat ${index + 1}`;
-}
-
 /** The failure reasons of an arm, most frequent first, as "proxy:shed 12 %, client-timeout 3 %". */
-export function topReasons(arm: Pick<ArmResult, 'failures' | 'requests'>, limit = 2): string {
+function topReasons(arm: Pick<ArmResult, 'failures' | 'requests'>, limit = 2): string {
   const entries = Object.entries(arm.failures.byReason).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
   if (entries.length === 0) return '—';
   const total = arm.requests.scheduled;

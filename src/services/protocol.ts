@@ -5,7 +5,7 @@ import type { AppRetryPolicy, Distribution } from '../scenario/types.ts';
 /** Header carrying the remaining deadline in milliseconds (set by the mesh proxy). */
 export const DEADLINE_HEADER = 'x-meshbench-deadline-ms';
 /** Header naming why the mesh proxy answered itself; a service passes it on when that failed its call. */
-export const PROXY_ERROR_HEADER = 'x-meshbench-proxy-error';
+export { PROXY_ERROR_HEADER } from '../../proxy/src/proxy-error.ts';
 
 export interface DownstreamConfig {
   service: string;
