@@ -25,7 +25,8 @@ function steadyLine(result: RunResult): string {
   }
   const seconds = st.arms.map((a) => `${a.arm} ${a.windows} s`).join(', ');
   if (st.cost) {
-    return `Steady state${under} (${seconds} outside incidents): the mesh costs ${costText('p50', st.cost.p50)} and ${costText('p99', st.cost.p99)}.`;
+    const outside = result.scenario.faults.length > 0 ? ' outside incidents' : '';
+    return `Steady state${under} (${seconds}${outside}): the mesh costs ${costText('p50', st.cost.p50)} and ${costText('p99', st.cost.p99)}.`;
   }
   const figures = st.arms
     .map((a) => (a.latencyMs.count > 0 ? `${a.arm} p50 ${formatMs(a.latencyMs.p50)}, p99 ${formatMs(a.latencyMs.p99)}, ${formatPercent(a.successRate)} success` : `${a.arm}: no request succeeded`))

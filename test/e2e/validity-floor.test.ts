@@ -1,7 +1,9 @@
 // A run on a machine busy enough to make the generator late must not print a confident answer:
 // with CPU hogs running beside the load generator (the situation that once produced "mesh costs
 // +75 ms at p99" from a 379 ms floor), the run is inconclusive and says the floor is why, and a
-// gate on the comparison is inconclusive instead of passing or failing.
+// gate on the comparison is inconclusive instead of passing or failing. The service does no
+// work, so the latency and the mesh's cost are a millisecond or less: a generator that is late
+// by more than that — what the hogs do to its polling loop — is the floor of the comparison.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,13 +24,9 @@ name: e2e-raised-floor
 seed: 4
 repeats: 1
 topology:
-  entry: frontend
   services:
-    - name: frontend
-      serviceTime: 1ms
-      calls: [users]
     - name: users
-      serviceTime: 5ms
+      serviceTime: 0ms   # the latency is the hops' own: a late generator outweighs it
       pool: 64
 load:
   rate: 200
@@ -39,7 +37,7 @@ mesh:
   port: 0
   adminPort: 0
 gates:
-  - meshed.p99 - direct.p99 < 50ms
+  - meshed.p50 - direct.p50 < 50ms
 `,
     'raised-floor.yaml',
   );
