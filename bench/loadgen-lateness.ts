@@ -49,6 +49,8 @@ async function round(target: string, technique: Technique): Promise<void> {
       rate,
       arrival: 'constant',
       warmupS: 0.25,
+      warmupMaxS: 0.25,
+      warmupRequests: 1000,
       durationS: 1,
       ramp: null,
       maxInFlight: 1000,

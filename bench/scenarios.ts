@@ -1,7 +1,10 @@
 // Why: each shipped scenario promises an outcome in its header ("direct does not recover,
 // meshed recovers within seconds"). This runs them repeatedly and reports how often the promise
 // held and how much the figures spread from run to run — fidelity is measured, not assumed.
-// Usage: npm run bench:scenarios [-- --runs 10 --only retry-storm,baseline]
+// It also counts how often each run was valid, and why not (the validity reasons).
+// Usage: npm run bench:scenarios [-- --runs 10 --only retry-storm,baseline --gap 60]
+// (--gap: seconds to wait between runs, so the 1-minute load average a run leaves behind has
+// decayed before the next one measures the machine.)
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +14,7 @@ import { auditPolicyRouting } from '../src/report/policy-audit.ts';
 import { runScenario } from '../src/runner/run-scenario.ts';
 import { loadScenario } from '../src/scenario/parse.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, only: { type: 'string' }, gap: { type: 'string', default: '0' } } });
 
 const arm = (r: RunResult, name: string): ArmResult => r.arms.find((a) => a.name === name)!;
 const recovered = (a: ArmResult) => a.recovery.length > 0 && a.recovery.every((x) => x.recoveredAfterS !== null);
@@ -44,6 +47,14 @@ const EXPECTED: Record<string, { promise: string; holds: (r: RunResult) => boole
     promise: 'meshed (peak-EWMA) p99 below direct (round robin) p99',
     holds: (r) => arm(r, 'meshed').latencyMs.p99 < arm(r, 'direct').latencyMs.p99,
   },
+  'db-lock-over-wan': {
+    promise: 'direct never above 3 attempts per request; meshed recovers from the lock; a steady-state line and a lock line in the verdict',
+    holds: (r) =>
+      arm(r, 'direct').amplification!.peak <= 3 &&
+      recovered(arm(r, 'meshed')) &&
+      r.verdict[0]!.startsWith('Steady state') &&
+      r.verdict.some((l) => l.startsWith('Incident "db-lock user-service"')),
+  },
 };
 
 function spread(xs: number[]): string {
@@ -61,8 +72,12 @@ for (const name of names) {
   const scenario = await loadScenario(`scenarios/${name}.yaml`);
   const results: RunResult[] = [];
   for (let i = 0; i < runs; i++) {
+    if (i > 0 && Number(values.gap) > 0) await new Promise((r) => setTimeout(r, Number(values.gap) * 1000));
     const runDir = await mkdtemp(path.join(os.tmpdir(), `meshbench-bench-${name}-`));
-    results.push(await runScenario({ ...scenario, seed: scenario.seed + i }, { runDir, quiet: true }));
+    const r = await runScenario({ ...scenario, seed: scenario.seed + i }, { runDir, quiet: true });
+    results.push(r);
+    const reasons = r.validity.reasons.map((x) => x.check).join(', ');
+    console.log(`  run ${i + 1}: ${r.validity.status}${reasons ? ` (${reasons})` : ''}; load ${r.host.loadAverageBefore?.[0].toFixed(2)} → ${r.host.loadAverageAfter?.[0].toFixed(2)}; floor p99 ${Math.max(...r.arms.map((a) => a.sendLatenessMs.p99)).toFixed(1)} ms; ${r.verdict[0]}`);
   }
   const held = results.filter(expected.holds).length;
   console.log(`\n${name}: promise held in ${held}/${runs} runs — ${expected.promise}`);
@@ -76,4 +91,8 @@ for (const name of names) {
     );
   }
   console.log(`  floor (send lateness p99): ${spread(results.flatMap((r) => r.arms.map((a) => a.sendLatenessMs.p99)))} ms`);
+  const statuses = ['valid', 'inconclusive', 'invalid'].map((s) => `${s} ${results.filter((r) => r.validity.status === s).length}`);
+  const reasons = new Map<string, number>();
+  for (const r of results) for (const c of new Set(r.validity.reasons.map((x) => x.check))) reasons.set(c, (reasons.get(c) ?? 0) + 1);
+  console.log(`  validity: ${statuses.join(', ')}${reasons.size > 0 ? ` — reasons: ${[...reasons].map(([c, n]) => `${c} ${n}`).join(', ')}` : ''}`);
 }

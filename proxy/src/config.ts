@@ -32,6 +32,14 @@ export interface KubernetesDiscoveryConfig {
 export interface ProxyStats {
   counters: Record<string, number>;
   audit: Array<{ route: string; zone: string; requests: number }>;
+  /** Per destination: finished requests, the attempts they sent, and how many sent any. */
+  destinations: Record<string, DestinationCounts>;
+}
+
+export interface DestinationCounts {
+  requests: number;
+  attempts: number;
+  attempted: number;
 }
 
 /** GET /admin/stats.json: ProxyStats with the proxy's own process usage, and its node in a cluster. */

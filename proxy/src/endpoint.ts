@@ -37,6 +37,7 @@ export function makeEndpoint(
 function countLayer(metrics: EndpointMetrics) {
   return (inner: Service): Service =>
     async (req) => {
+      if (req.attempts) req.attempts.count++;
       const res = await inner(req);
       metrics.responses[statusClass(res.status)]++;
       return res;

@@ -14,6 +14,11 @@ export interface ProxyRequest {
   deadlineAt: number | null;
   /** Aborted when the deadline passes or the client goes away: stop all work for it. */
   signal: AbortSignal;
+  /**
+   * Attempts this request sent to endpoints (retries included), counted by the endpoint layer.
+   * An object, so copies of the request made by inner layers share it.
+   */
+  attempts?: { count: number };
 }
 
 export interface ProxyResponse {

@@ -67,7 +67,7 @@ export async function startProxy(config: ProxyConfig, deps: ProxyDeps = {}): Pro
     state: () => liveState(metrics, destinations, clock.now()),
     stats: (): ProxyStatsDocument => {
       const stats = proxyStats(metrics);
-      return { node: deps.nodeName ?? null, audit: stats.audit, counters: { ...stats.counters, ...ownProcessUsage() } };
+      return { node: deps.nodeName ?? null, audit: stats.audit, destinations: stats.destinations, counters: { ...stats.counters, ...ownProcessUsage() } };
     },
   });
 

@@ -39,7 +39,7 @@ export function createCapacityProgress(opts: { quiet: boolean; tty: boolean; ser
       if (opts.tty) write(`${clear}${running}: warming up`);
     },
     window(w, inFlight) {
-      if (opts.tty) write(`${clear}${running}: ${w.t + 1} s  ok ${w.ok}  p99 ${formatMs(w.p99)}  in flight ${inFlight}`);
+      if (opts.tty) write(`${clear}${running}: ${w.t + 1} s  ok ${w.ok}  p99 ${w.p99 === null ? '—' : formatMs(w.p99)}  in flight ${inFlight}`);
     },
     step(s) {
       const verdict = s.collapsed ? `collapsed (${s.collapsed})` : s.meets ? 'meets the SLOs' : `breaks ${s.broken.join(', ')}`;

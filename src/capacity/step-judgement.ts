@@ -9,7 +9,8 @@ export interface LiveWindow {
   scheduled: number;
   dropped: number;
   timeouts: number;
-  p99: number;
+  /** Successful requests' p99; null when none succeeded in the window. */
+  p99: number | null;
 }
 
 export interface CollapseRule {
@@ -25,8 +26,9 @@ const COLLAPSE_FACTOR = 5;
 export function collapseReason(w: LiveWindow, inFlight: number, rule: CollapseRule): string | null {
   if (w.dropped > 0) return `${w.dropped} arrivals dropped: the generator's in-flight cap was reached`;
   if (w.timeouts > 0.01 * Math.max(1, w.scheduled)) return `${w.timeouts} of ${w.scheduled} requests in one second timed out`;
+  if (w.p99 === null && w.scheduled > 0) return `none of ${w.scheduled} requests in one second succeeded`;
   if (rule.latencyLimitMs !== null) {
-    if (w.p99 > COLLAPSE_FACTOR * rule.latencyLimitMs) return `window p99 ${w.p99.toFixed(0)} ms, over ${COLLAPSE_FACTOR}× the SLO's ${rule.latencyLimitMs} ms`;
+    if (w.p99 !== null && w.p99 > COLLAPSE_FACTOR * rule.latencyLimitMs) return `window p99 ${w.p99.toFixed(0)} ms, over ${COLLAPSE_FACTOR}× the SLO's ${rule.latencyLimitMs} ms`;
     // Little's law: at the limit, in flight ≈ rate × latency; far beyond it the queue is growing.
     const bound = Math.max(16, (rule.rate * COLLAPSE_FACTOR * rule.latencyLimitMs) / 1000);
     if (inFlight > bound) return `${inFlight} requests in flight, more than ${Math.round(bound)} (rate × ${COLLAPSE_FACTOR} × the latency limit): the queue is growing`;

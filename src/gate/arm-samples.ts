@@ -4,7 +4,7 @@
 // repeats into one sample on demand (a resample of repeats is just a multiset of their indices).
 import { badInput, InternalError } from '../core/errors.ts';
 import type { Histogram } from '../stats/histogram.ts';
-import { amplification } from '../result/build.ts';
+import { repeatAmplificationPeak } from '../analysis/amplification.ts';
 import type { ArmName } from '../scenario/types.ts';
 import type { ArmResult, RequestCounts, RunResult } from '../result/types.ts';
 import * as hdr from 'hdr-histogram-js';
@@ -25,8 +25,9 @@ export interface RepeatSample {
   measuredS: number;
   /** Peak retry amplification in this repeat; null when no service counters were recorded. */
   amplificationPeak: number | null;
-  /** null when no fault was followed by a recovery measurement in this repeat. */
-  recovery: { recovered: boolean; worstS: number } | null;
+  /** null when no fault was followed by a recovery measurement in this repeat; `judged` false when
+   * some incident's recovery could not be judged (no time after it, or no steady second before). */
+  recovery: { recovered: boolean; worstS: number; judged: boolean } | null;
 }
 
 export interface ArmSample {
@@ -81,8 +82,9 @@ function decode(encoded: string, where: string): Histogram {
 function repeatRecovery(arm: ArmResult, index: number): RepeatSample['recovery'] {
   const records = arm.recovery.filter((r) => r.repeat === index);
   if (records.length === 0) return null;
+  const judged = records.every((r) => r.status === 'recovered' || r.status === 'not-recovered');
   const worst = Math.max(...records.map((r) => r.recoveredAfterS ?? Infinity));
-  return { recovered: Number.isFinite(worst), worstS: worst };
+  return { recovered: Number.isFinite(worst), worstS: worst, judged };
 }
 
 /** The arm's repeats; an arm stored without repeats counts as a single repeat of its totals. */
@@ -107,7 +109,7 @@ export function armSample(result: RunResult, arm: ArmName, label: string): ArmSa
       ],
     };
   }
-  const perRepeat = a.repeats.map((r) => amplification([r])?.peak ?? null);
+  const perRepeat = a.repeats.map((r) => repeatAmplificationPeak(r));
   // Results whose repeats carry no service windows may still hold the arm's figure.
   const armOnly = perRepeat.every((p) => p === null) && a.amplification ? a.amplification.peak : null;
   return {

@@ -20,6 +20,7 @@ import {
 import { armSample, type ArmSample } from './arm-samples.ts';
 import { bootstrap, decide, type GateStatus, type Interval, type Samples } from './statistics.ts';
 import { formatInterval, formatValue, type DisplayUnit } from './format-value.ts';
+import { validityProblems } from './validity-scope.ts';
 
 export interface EvaluateOptions {
   baseline?: RunResult;
@@ -46,6 +47,8 @@ export interface GateResult {
   text: { measured: string; interval: string; threshold: string };
   /** One line: `PASS meshed.p99 < 25ms — …`. */
   verdict: string;
+  /** Validity problems of the run that concern this gate; when any, the gate is inconclusive. */
+  validity: string[];
 }
 
 export interface GateReport {
@@ -200,11 +203,17 @@ const OP_TEXT: Record<CompareOp, string> = { '<': '<', '<=': '≤', '>': '>', '>
 function evaluateOutcome(g: Extract<Gate, { kind: 'outcome' }>, samples: Samples): GateResult {
   const repeats = samples.get('current')!.get(g.arm)!.repeats.filter((r) => r.recovery !== null);
   const recovered = repeats.filter((r) => r.recovery!.recovered).length;
+  const unjudged = repeats.filter((r) => !r.recovery!.judged).length;
   const wanted = g.expectRecovered ? recovered : repeats.length - recovered;
-  const status: GateStatus = wanted === repeats.length ? 'pass' : wanted === 0 ? 'fail' : 'inconclusive';
+  const status: GateStatus = unjudged > 0 ? 'inconclusive' : wanted === repeats.length ? 'pass' : wanted === 0 ? 'fail' : 'inconclusive';
   const measured = `recovered in ${recovered}/${repeats.length} repeats`;
   const expected = g.expectRecovered ? 'recovers in every repeat' : 'recovers in no repeat';
-  const why = status === 'inconclusive' ? ' — the repeats disagree' : '';
+  const why =
+    unjudged > 0
+      ? ` — recovery could not be judged in ${unjudged} repeat(s) (too little time measured after an incident, or no steady second before it)`
+      : status === 'inconclusive'
+        ? ' — the repeats disagree'
+        : '';
   return {
     expression: g.text,
     status,
@@ -216,6 +225,7 @@ function evaluateOutcome(g: Extract<Gate, { kind: 'outcome' }>, samples: Samples
     threshold: null,
     text: { measured, interval: '', threshold: expected },
     verdict: `${STATUS_WORD[status]} ${g.text} — ${measured}, expected: ${expected}${why}`,
+    validity: [],
   };
 }
 
@@ -242,6 +252,7 @@ function evaluateComparison(g: Exclude<Gate, { kind: 'outcome' }>, samples: Samp
       threshold: j.threshold,
       text: { measured, interval: 'undefined', threshold },
       verdict: `${STATUS_WORD.inconclusive} ${g.text} — ${j.statistic} is undefined (division by zero?) in too many resamples`,
+      validity: [],
     };
   }
   const status = decide(interval, j.op, j.threshold);
@@ -263,6 +274,25 @@ function evaluateComparison(g: Exclude<Gate, { kind: 'outcome' }>, samples: Samp
     threshold: j.threshold,
     text: { measured, interval: span, threshold },
     verdict: `${STATUS_WORD[status]} ${g.text} — ${j.statistic} = ${measured} (${level} ${span}); ${reason}`,
+    validity: [],
+  };
+}
+
+/**
+ * A gate on a comparison the run cannot support is inconclusive, whatever its interval says:
+ * the verdict keeps what it would have been and says why it is not trusted.
+ */
+function withValidity(g: Gate, r: GateResult, result: RunResult, baseline: RunResult | undefined): GateResult {
+  const problems = [...validityProblems(g, result), ...(baseline && gateRefs(g).some((ref) => ref.source === 'baseline') ? validityProblems(g, baseline).map((c) => ({ ...c, message: `baseline: ${c.message}` })) : [])];
+  if (problems.length === 0) return r;
+  const messages = problems.map((p) => p.message);
+  const would = r.status === 'inconclusive' ? '' : ` (it would ${r.status})`;
+  const rest = r.verdict.slice(r.verdict.indexOf(' '));
+  return {
+    ...r,
+    status: 'inconclusive',
+    validity: messages,
+    verdict: `${STATUS_WORD.inconclusive}${rest}; not a valid comparison${would}: ${messages.join('; ')}`,
   };
 }
 
@@ -285,7 +315,7 @@ export function evaluateGates(result: RunResult, exprs: readonly string[], opts:
   const gates = parseGates(exprs);
   const samples = loadSamples(gates, result, opts.baseline);
   const seed = opts.seed ?? result.scenario.seed;
-  const results = gates.map((g) => (g.kind === 'outcome' ? evaluateOutcome(g, samples) : evaluateComparison(g, samples, opts, seed)));
+  const results = gates.map((g) => withValidity(g, g.kind === 'outcome' ? evaluateOutcome(g, samples) : evaluateComparison(g, samples, opts, seed), result, opts.baseline));
   const counts: Record<GateStatus, number> = { pass: 0, fail: 0, inconclusive: 0 };
   for (const r of results) counts[r.status]++;
   const failing = counts.fail > 0 || (opts.inconclusive === 'fail' && counts.inconclusive > 0);
@@ -308,4 +338,9 @@ export function evaluateGates(result: RunResult, exprs: readonly string[], opts:
 export function gateRunResult(result: RunResult, opts: { baseline?: RunResult; seed?: number } = {}): GateReport {
   const { confidence, inconclusive } = result.scenario.gateOptions;
   return evaluateGates(result, result.scenario.gates, { ...opts, confidence, inconclusive });
+}
+
+/** What result.json keeps of each gate. */
+export function gateOutcomes(report: GateReport): NonNullable<RunResult['gates']> {
+  return report.gates.map((g) => ({ expression: g.expression, status: g.status, statistic: g.statistic, value: g.measured, interval: g.interval, text: g.text, verdict: g.verdict }));
 }

@@ -8,7 +8,8 @@ import type { Clock } from '../core/clock.ts';
 import type { Arrival } from './schedule.ts';
 
 export type Outcome =
-  | { kind: 'response'; status: number }
+  /** `proxyError`: the x-meshbench-proxy-error reason when a mesh proxy made the response itself. */
+  | { kind: 'response'; status: number; proxyError?: string | null }
   | { kind: 'timeout' }
   | { kind: 'error'; message: string };
 

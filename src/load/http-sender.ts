@@ -4,6 +4,7 @@
 // the pool before the executor counts the slot as free and an arrival is never queued unseen.
 import http from 'node:http';
 import { badInput } from '../core/errors.ts';
+import { PROXY_ERROR_HEADER } from '../../proxy/src/proxy-error.ts';
 import type { LoadgenConfig } from './types.ts';
 import type { Outcome, Sender } from './executor.ts';
 
@@ -55,7 +56,8 @@ export function httpSender(config: LoadgenConfig): HttpSender {
       }, load.timeoutMs);
       req.on('response', (res) => {
         res.on('end', () => {
-          outcome ??= { kind: 'response', status: res.statusCode ?? 0 };
+          const reason = res.headers[PROXY_ERROR_HEADER];
+          outcome ??= { kind: 'response', status: res.statusCode ?? 0, proxyError: typeof reason === 'string' ? reason : null };
         });
         res.on('error', () => {});
         res.resume();

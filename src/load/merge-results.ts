@@ -27,7 +27,7 @@ function addFields<T>(items: T[]): T {
     const values = items.map((i) => (i as Record<string, unknown>)[key]).filter((v) => v !== undefined);
     const sample = values[0];
     if (typeof sample === 'number') out[key] = (values as number[]).reduce((a, b) => a + b, 0);
-    else if (typeof sample === 'string' && /(histogram|lateness)$/i.test(key)) {
+    else if (typeof sample === 'string' && /(histogram|histogramAll|lateness)$/i.test(key)) {
       // Live progress windows carry no histogram yet (encoded only at the end): '' stays ''.
       const encoded = (values as string[]).filter((v) => v !== '');
       out[key] = encoded.length === 0 ? '' : encodeHistogram(mergeHistograms(encoded.map(decodeHistogram)));
@@ -43,11 +43,24 @@ function addFields<T>(items: T[]): T {
 export function mergeWindowPoints(points: WindowPoint[]): WindowPoint {
   const merged = addFields(points);
   if (merged.histogram === '') {
-    const worst = (k: 'p50' | 'p99' | 'max') => Math.max(...points.map((p) => p[k]));
-    return { ...merged, t: points[0]!.t, p50: worst('p50'), p99: worst('p99'), max: worst('max') };
+    const worst = (k: 'p50' | 'p99' | 'max' | 'p50All' | 'p99All') => {
+      const values = points.map((p) => p[k]).filter((v): v is number => v !== null);
+      return values.length === 0 ? null : Math.max(...values);
+    };
+    return { ...merged, t: points[0]!.t, p50: worst('p50'), p99: worst('p99'), max: worst('max'), p50All: worst('p50All'), p99All: worst('p99All') };
   }
-  const s = summarizeMs(decodeHistogram(merged.histogram));
-  return { ...merged, t: points[0]!.t, p50: s.p50, p99: s.p99, max: s.max };
+  const ok = summarizeMs(decodeHistogram(merged.histogram));
+  const all = merged.histogramAll ? summarizeMs(decodeHistogram(merged.histogramAll)) : null;
+  const orNull = (count: number, v: number) => (count === 0 ? null : v);
+  return {
+    ...merged,
+    t: points[0]!.t,
+    p50: orNull(ok.count, ok.p50),
+    p99: orNull(ok.count, ok.p99),
+    max: orNull(ok.count, ok.max),
+    p50All: all ? orNull(all.count, all.p50) : merged.p50All,
+    p99All: all ? orNull(all.count, all.p99) : merged.p99All,
+  };
 }
 
 function mergeWindows(perGenerator: WindowPoint[][]): WindowPoint[] {
@@ -64,7 +77,8 @@ export function mergeLoadResults(results: LoadgenResult[], measureStartsMs: numb
   const measuredMs = Math.min(...results.map((r) => r.measuredMs));
   const summed = addFields(results.map(({ windows: _w, ...rest }) => rest));
   return {
-    result: { ...summed, startedAt, measuredMs, windows: mergeWindows(results.map((r) => r.windows)) },
+    // The longest warmup is the one every generator had finished by.
+    result: { ...summed, startedAt, measuredMs, warmup: results.reduce((a, r) => (r.warmup.ms > a.ms ? r.warmup : a), results[0]!.warmup), windows: mergeWindows(results.map((r) => r.windows)) },
     alignmentErrorMs: measureStartsMs.length > 1 ? Math.max(...measureStartsMs) - Math.min(...measureStartsMs) : 0,
     generators: results.length,
   };

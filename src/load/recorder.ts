@@ -1,13 +1,18 @@
 // Why: the executor emits events; this turns them into what the run result stores — HDR
-// histograms of latency from the intended send time (whole measured part and per 1 s window)
-// and of send lateness, plus counters. A request belongs to the window of its intended send
-// time, so a stall shows up where it began, not where its victims finally completed. Warmup
-// arrivals are ignored. A window is published once its time is over and its requests settled;
-// published windows carry their histogram only in the final result.
+// histograms of latency from the intended send time (whole measured part and per 1 s window),
+// kept twice: for successful requests (the headline: a fast failure must never make an arm look
+// faster) and for every completed request (labelled "all"); failures by reason; send lateness;
+// counters. A request belongs to the window of its intended send time, so a stall shows up
+// where it began, not where its victims finally completed. Warmup requests go to warmup windows
+// of their own, which only decide when the warmup may end. A window is published once its time
+// is over and its requests settled; published windows carry their histograms only in the final
+// result.
 import { encodeHistogram, newHistogram, recordMs, summarizeMs, type Histogram } from '../stats/histogram.ts';
 import type { RequestCounts, WindowPoint } from '../result/types.ts';
 import type { Arrival } from './schedule.ts';
 import type { ExecutorSink, Outcome } from './executor.ts';
+import { countReason, failureReason } from './failure-reason.ts';
+import type { WarmupWindow } from './warmup-policy.ts';
 import type { LoadgenResult } from './types.ts';
 
 export const WINDOW_MS = 1000;
@@ -20,14 +25,31 @@ interface WindowState {
   timeouts: number;
   dropped: number;
   pending: number;
+  failures: Record<string, number>;
   histogram: Histogram;
+  histogramAll: Histogram;
 }
 
+const newWindow = (): WindowState => ({
+  scheduled: 0,
+  sent: 0,
+  ok: 0,
+  errors: 0,
+  timeouts: 0,
+  dropped: 0,
+  pending: 0,
+  failures: {},
+  histogram: newHistogram(),
+  histogramAll: newHistogram(),
+});
+
 export class Recorder implements ExecutorSink {
-  private readonly measureStartMs: number;
   private readonly onWindow: (window: WindowPoint) => void;
+  private measureStartMs: number | null;
   private readonly latency = newHistogram();
+  private readonly latencyAll = newHistogram();
   private readonly lateness = newHistogram();
+  private readonly failures: Record<string, number> = {};
   private readonly counts: RequestCounts = {
     scheduled: 0,
     sent: 0,
@@ -38,58 +60,98 @@ export class Recorder implements ExecutorSink {
     byStatus: {},
   };
   private readonly windows: WindowState[] = [];
+  private readonly warmupWindows: WindowState[] = [];
+  /** Warmup windows [0, warmupClosed) are over in time. */
+  private warmupClosed = 0;
   /** Windows [0, closed) are over in time; [0, published) have been handed to onWindow. */
   private closed = 0;
   private published: WindowPoint[] = [];
 
-  /** `measureStartMs`: offset of the measured part from the phase start (as in Arrival.atMs). */
-  constructor(measureStartMs: number, onWindow: (window: WindowPoint) => void = () => {}) {
+  /**
+   * `measureStartMs`: offset of the measured part from the phase start (as in Arrival.atMs);
+   * null when the warmup decides it later (startMeasurement).
+   */
+  constructor(measureStartMs: number | null, onWindow: (window: WindowPoint) => void = () => {}) {
     this.measureStartMs = measureStartMs;
     this.onWindow = onWindow;
   }
 
+  startMeasurement(atMs: number): void {
+    this.measureStartMs = atMs;
+  }
+
   dropped(arrival: Arrival): void {
-    if (arrival.warmup) return;
     const w = this.windowOf(arrival);
-    this.counts.scheduled++;
-    this.counts.dropped++;
     w.scheduled++;
     w.dropped++;
+    countReason(w.failures, 'dropped');
+    if (arrival.warmup) return;
+    this.counts.scheduled++;
+    this.counts.dropped++;
+    countReason(this.failures, 'dropped');
   }
 
   sent(arrival: Arrival, sentAtMs: number): void {
-    if (arrival.warmup) return;
     const w = this.windowOf(arrival);
-    this.counts.scheduled++;
-    this.counts.sent++;
     w.scheduled++;
     w.sent++;
     w.pending++;
+    if (arrival.warmup) return;
+    this.counts.scheduled++;
+    this.counts.sent++;
     recordMs(this.lateness, sentAtMs - arrival.atMs);
   }
 
   completed(arrival: Arrival, outcome: Outcome, doneAtMs: number): void {
-    if (arrival.warmup) return;
     const w = this.windowOf(arrival);
     const latencyMs = doneAtMs - arrival.atMs;
-    recordMs(this.latency, latencyMs);
-    recordMs(w.histogram, latencyMs);
+    const reason = failureReason(outcome);
     w.pending--;
-    if (outcome.kind === 'timeout') {
-      this.counts.timeouts++;
-      w.timeouts++;
-    } else if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {
-      this.counts.ok++;
+    recordMs(w.histogramAll, latencyMs);
+    if (reason === null) {
       w.ok++;
+      recordMs(w.histogram, latencyMs);
     } else {
-      this.counts.errors++;
-      w.errors++;
+      countReason(w.failures, reason);
+      if (outcome.kind === 'timeout') w.timeouts++;
+      else w.errors++;
+    }
+    if (arrival.warmup) return;
+    recordMs(this.latencyAll, latencyMs);
+    if (reason === null) {
+      this.counts.ok++;
+      recordMs(this.latency, latencyMs);
+    } else {
+      countReason(this.failures, reason);
+      if (outcome.kind === 'timeout') this.counts.timeouts++;
+      else this.counts.errors++;
     }
     if (outcome.kind === 'response') {
       const key = String(outcome.status);
       this.counts.byStatus[key] = (this.counts.byStatus[key] ?? 0) + 1;
     }
     this.publishSettled();
+  }
+
+  /** The phase reached `phaseMs`: warmup windows ending by then are over. */
+  closeWarmupThrough(phaseMs: number): void {
+    this.warmupClosed = Math.max(this.warmupClosed, Math.floor(phaseMs / WINDOW_MS + 1e-9));
+  }
+
+  /** Finished warmup windows whose requests have all completed, ascending, up to the first unfinished one. */
+  settledWarmupWindows(): WarmupWindow[] {
+    const out: WarmupWindow[] = [];
+    for (let t = 0; t < this.warmupClosed; t++) {
+      const w = this.warmupWindows[t] ?? newWindow();
+      if (w.pending > 0) break;
+      out.push({ t, sent: w.sent, ok: w.ok, p99: w.ok > 0 ? summarizeMs(w.histogram).p99 : null });
+    }
+    return out;
+  }
+
+  /** Every warmup window that started, for the result (p99 of the successes, or null). */
+  warmupRecord(): WarmupWindow[] {
+    return this.warmupWindows.map((w, t) => ({ t, sent: w.sent, ok: w.ok, p99: w.ok > 0 ? summarizeMs(w.histogram).p99 : null }));
   }
 
   /** Time has reached `measuredMs` (from the measurement start): windows ending by then are over. */
@@ -104,35 +166,36 @@ export class Recorder implements ExecutorSink {
     this.publishSettled();
   }
 
-  result(startedAt: string, measuredMs: number): LoadgenResult {
+  result(startedAt: string, measuredMs: number, warmup: LoadgenResult['warmup']): LoadgenResult {
     return {
       startedAt,
       measuredMs,
       requests: { ...this.counts, byStatus: { ...this.counts.byStatus } },
+      failures: { ...this.failures },
       achievedRps: measuredMs > 0 ? this.counts.sent / (measuredMs / 1000) : 0,
       histogram: encodeHistogram(this.latency),
+      histogramAll: encodeHistogram(this.latencyAll),
       sendLateness: encodeHistogram(this.lateness),
+      warmup,
       // Window histograms are encoded only now: encoding costs milliseconds, which during the
       // run would stall the event loop once a second and show up as send lateness.
-      windows: this.published.map((point) => ({ ...point, histogram: encodeHistogram(this.windows[point.t]?.histogram ?? newHistogram()) })),
+      windows: this.published.map((point) => {
+        const w = this.windows[point.t];
+        return {
+          ...point,
+          histogram: encodeHistogram(w?.histogram ?? newHistogram()),
+          histogramAll: encodeHistogram(w?.histogramAll ?? newHistogram()),
+        };
+      }),
     };
   }
 
   private windowOf(arrival: Arrival): WindowState {
-    const index = Math.max(0, Math.floor((arrival.atMs - this.measureStartMs) / WINDOW_MS));
-    while (this.windows.length <= index) {
-      this.windows.push({
-        scheduled: 0,
-        sent: 0,
-        ok: 0,
-        errors: 0,
-        timeouts: 0,
-        dropped: 0,
-        pending: 0,
-        histogram: newHistogram(),
-      });
-    }
-    return this.windows[index]!;
+    const list = arrival.warmup ? this.warmupWindows : this.windows;
+    const origin = arrival.warmup ? 0 : (this.measureStartMs ?? 0);
+    const index = Math.max(0, Math.floor((arrival.atMs - origin) / WINDOW_MS));
+    while (list.length <= index) list.push(newWindow());
+    return list[index]!;
   }
 
   private publishSettled(): void {
@@ -148,8 +211,8 @@ export class Recorder implements ExecutorSink {
 }
 
 function toPoint(t: number, w: WindowState | undefined): WindowPoint {
-  const h = w?.histogram ?? newHistogram();
-  const summary = summarizeMs(h);
+  const ok = summarizeMs(w?.histogram ?? newHistogram());
+  const all = summarizeMs(w?.histogramAll ?? newHistogram());
   return {
     t,
     scheduled: w?.scheduled ?? 0,
@@ -158,9 +221,13 @@ function toPoint(t: number, w: WindowState | undefined): WindowPoint {
     errors: w?.errors ?? 0,
     timeouts: w?.timeouts ?? 0,
     dropped: w?.dropped ?? 0,
-    p50: summary.p50,
-    p99: summary.p99,
-    max: summary.max,
+    failures: { ...(w?.failures ?? {}) },
+    p50: ok.count > 0 ? ok.p50 : null,
+    p99: ok.count > 0 ? ok.p99 : null,
+    max: ok.count > 0 ? ok.max : null,
+    p50All: all.count > 0 ? all.p50 : null,
+    p99All: all.count > 0 ? all.p99 : null,
     histogram: '',
+    histogramAll: '',
   };
 }

@@ -3,11 +3,12 @@
 // worker process wraps this in the IPC protocol; the lateness bench calls it in-process.
 import { realClock } from '../core/clock.ts';
 import type { WindowPoint } from '../result/types.ts';
-import { OpenLoopExecutor, type Mark, type Waiter } from './executor.ts';
+import { OpenLoopExecutor, type Waiter } from './executor.ts';
 import { httpSender } from './http-sender.ts';
 import { preciseWaiter } from './precise-waiter.ts';
-import { Recorder, WINDOW_MS } from './recorder.ts';
-import { arrivalSchedule, measureStartMs, scheduleRngs } from './schedule.ts';
+import { PhaseTimeline } from './phase-timeline.ts';
+import { Recorder } from './recorder.ts';
+import { arrivalSchedule, scheduleRngs } from './schedule.ts';
 import type { LoadgenConfig, LoadgenResult } from './types.ts';
 
 export interface LoadHooks {
@@ -32,28 +33,18 @@ export interface LoadRun {
 export function startLoad(config: LoadgenConfig, hooks: LoadHooks = {}, deps: LoadDeps = {}): LoadRun {
   const { load } = config;
   const sender = httpSender(config);
-  const warmupMs = measureStartMs(load);
   const durationMs = load.durationS * 1000;
   let startedAt = new Date().toISOString();
 
-  const recorder = new Recorder(warmupMs, (window) => hooks.onWindow?.(window, executor.inFlight));
-  const marks: Mark[] = [
-    {
-      atMs: warmupMs,
-      run: () => {
-        startedAt = new Date().toISOString();
-        hooks.onMeasureStart?.();
-      },
-    },
-  ];
-  for (let end = WINDOW_MS; end < durationMs + WINDOW_MS; end += WINDOW_MS) {
-    const windowEnd = Math.min(end, durationMs);
-    marks.push({ atMs: warmupMs + windowEnd, run: () => recorder.closeThrough(windowEnd) });
-  }
+  const recorder = new Recorder(null, (window) => hooks.onWindow?.(window, executor.inFlight));
+  const timeline = new PhaseTimeline(load, recorder, () => {
+    startedAt = new Date().toISOString();
+    hooks.onMeasureStart?.();
+  });
 
   const executor = new OpenLoopExecutor({
-    arrivals: arrivalSchedule(load, scheduleRngs(config.seed)),
-    marks,
+    arrivals: arrivalSchedule(load, scheduleRngs(config.seed), timeline),
+    marks: timeline.marks(),
     maxInFlight: load.maxInFlight,
     send: sender.send,
     sink: recorder,
@@ -64,11 +55,10 @@ export function startLoad(config: LoadgenConfig, hooks: LoadHooks = {}, deps: Lo
   const done = executor
     .run()
     .then((summary) => {
-      const measuredMs = summary.stopped
-        ? Math.min(durationMs, Math.max(0, summary.endedAtMs - warmupMs))
-        : durationMs;
+      const start = timeline.measureStartMs;
+      const measuredMs = start === null ? 0 : summary.stopped ? Math.min(durationMs, Math.max(0, summary.endedAtMs - start)) : durationMs;
       recorder.finish(measuredMs);
-      return recorder.result(startedAt, measuredMs);
+      return recorder.result(startedAt, measuredMs, timeline.warmupRecord());
     })
     .finally(() => sender.close());
   return { done, stop: () => executor.stop() };

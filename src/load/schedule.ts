@@ -17,27 +17,38 @@ export interface Arrival {
   requestClass: RequestClass | null;
 }
 
-/** Two independent streams, so changing the class mix never moves the arrival times. */
+/**
+ * Independent streams, so changing the class mix never moves the arrival times, and the
+ * measured part's arrivals do not depend on how long the warmup before it lasted: both arms
+ * of a repeat get the identical measured schedule even when their warmups differ.
+ */
 export interface ScheduleRngs {
+  warmupGaps: Rng;
+  warmupClasses: Rng;
   gaps: Rng;
   classes: Rng;
 }
 
 export function scheduleRngs(seed: number): ScheduleRngs {
   return {
+    warmupGaps: seededRng(deriveSeed(seed, 'load.warmup.gaps')),
+    warmupClasses: seededRng(deriveSeed(seed, 'load.warmup.classes')),
     gaps: seededRng(deriveSeed(seed, 'load.gaps')),
     classes: seededRng(deriveSeed(seed, 'load.classes')),
   };
 }
 
-/** Offset of the measured part (t = 0 of windows and faults) from the phase start. */
-export function measureStartMs(load: LoadSpec): number {
-  return load.warmupS * 1000;
+/** Decides, boundary by boundary, whether the warmup is over (see warmup-policy.ts). */
+export interface WarmupGate {
+  /** Phase offsets (ms) at which the warmup may end, ascending. */
+  boundaries: readonly number[];
+  /** Asked once per boundary, in order, when the schedule reaches it. */
+  endsAt(boundaryMs: number): boolean;
 }
 
-/** End of the phase: warmup plus the measured duration. */
-export function phaseEndMs(load: LoadSpec): number {
-  return (load.warmupS + load.durationS) * 1000;
+/** A warmup of exactly `load.warmup`. */
+export function fixedWarmup(load: LoadSpec): WarmupGate {
+  return { boundaries: [load.warmupS * 1000], endsAt: () => true };
 }
 
 /**
@@ -45,25 +56,29 @@ export function phaseEndMs(load: LoadSpec): number {
  * stays at `toRate`. Rates are per second, times are ms relative to the segment start.
  */
 interface Segment {
-  startMs: number;
   lengthMs: number;
   fromRate: number;
   toRate: number;
   rampMs: number;
 }
 
-function segments(load: LoadSpec): Segment[] {
-  const startRate = load.ramp ? load.ramp.fromRate : load.rate;
-  return [
-    { startMs: 0, lengthMs: measureStartMs(load), fromRate: startRate, toRate: startRate, rampMs: 0 },
-    {
-      startMs: measureStartMs(load),
-      lengthMs: load.durationS * 1000,
-      fromRate: startRate,
-      toRate: load.rate,
-      rampMs: load.ramp ? load.ramp.overS * 1000 : 0,
-    },
-  ];
+function warmupSegment(load: LoadSpec): Segment {
+  const rate = load.ramp ? load.ramp.fromRate : load.rate;
+  return { lengthMs: Infinity, fromRate: rate, toRate: rate, rampMs: 0 };
+}
+
+function measuredSegment(load: LoadSpec): Segment {
+  return {
+    lengthMs: load.durationS * 1000,
+    fromRate: load.ramp ? load.ramp.fromRate : load.rate,
+    toRate: load.rate,
+    rampMs: load.ramp ? load.ramp.overS * 1000 : 0,
+  };
+}
+
+/** The rate of the warmup (the ramp's start rate, or the rate). */
+export function warmupRate(load: LoadSpec): number {
+  return warmupSegment(load).fromRate;
 }
 
 /**
@@ -101,19 +116,44 @@ function classPicker(classes: RequestClass[], rng: Rng): () => RequestClass | nu
   };
 }
 
-/** The intended arrivals of one phase (warmup, then the measured part), in time order. */
-export function* arrivalSchedule(load: LoadSpec, rngs: ScheduleRngs): Generator<Arrival> {
+/** Arrival times (ms from the segment start) of one segment. */
+function* segmentTimes(seg: Segment, arrival: LoadSpec['arrival'], gaps: Rng): Generator<number> {
+  let u = arrival === 'constant' ? 0 : exponential(gaps, 1);
+  for (;;) {
+    const t = timeOfCount(seg, u);
+    if (!(t < seg.lengthMs)) return;
+    yield t;
+    u += arrival === 'constant' ? 1 : exponential(gaps, 1);
+  }
+}
+
+/**
+ * The intended arrivals of one phase, in time order: warmup arrivals (flagged) at the warmup
+ * rate until `gate` ends the warmup at one of its boundaries, then the measured part, whose
+ * times count from that boundary.
+ */
+export function* arrivalSchedule(load: LoadSpec, rngs: ScheduleRngs, gate: WarmupGate = fixedWarmup(load)): Generator<Arrival> {
+  const pickWarmupClass = classPicker(load.classes, rngs.warmupClasses);
   const pickClass = classPicker(load.classes, rngs.classes);
-  const warmupEnd = measureStartMs(load);
   let index = 0;
-  for (const seg of segments(load)) {
-    let u = load.arrival === 'constant' ? 0 : exponential(rngs.gaps, 1);
-    for (;;) {
-      const t = timeOfCount(seg, u);
-      if (!(t < seg.lengthMs)) break;
-      const atMs = seg.startMs + t;
-      yield { index: index++, atMs, warmup: atMs < warmupEnd, requestClass: pickClass() };
-      u += load.arrival === 'constant' ? 1 : exponential(rngs.gaps, 1);
+  let endMs: number | null = null;
+  let next = 0;
+  /** Asks the gate about every boundary up to `t`; true once the warmup is over. */
+  const over = (t: number): boolean => {
+    while (endMs === null && next < gate.boundaries.length && t >= gate.boundaries[next]!) {
+      const boundary = gate.boundaries[next++]!;
+      if (gate.endsAt(boundary)) endMs = boundary;
     }
+    return endMs !== null;
+  };
+  for (const t of segmentTimes(warmupSegment(load), load.arrival, rngs.warmupGaps)) {
+    if (over(t)) break;
+    yield { index: index++, atMs: t, warmup: true, requestClass: pickWarmupClass() };
+  }
+  // A warmup without arrivals (a ramp from 0) reaches no boundary by itself: the gate decides.
+  if (!over(Infinity)) return;
+  const startMs: number = endMs!;
+  for (const t of segmentTimes(measuredSegment(load), load.arrival, rngs.gaps)) {
+    yield { index: index++, atMs: startMs + t, warmup: false, requestClass: pickClass() };
   }
 }

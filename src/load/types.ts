@@ -2,7 +2,7 @@
 // told where to send and what load to offer; it answers with HDR histograms and counters,
 // never with pre-digested numbers, so the runner and the result can merge and re-analyse.
 import type { LoadSpec } from '../scenario/types.ts';
-import type { RequestCounts, WindowPoint } from '../result/types.ts';
+import type { RequestCounts, WarmupRecord, WindowPoint } from '../result/types.ts';
 
 export interface LoadgenConfig {
   /** Base URLs (http://127.0.0.1:port); arrivals are spread over them round-robin. */
@@ -30,9 +30,15 @@ export interface LoadgenResult {
   startedAt: string;
   measuredMs: number;
   requests: RequestCounts;
+  /** Requests that did not succeed, by reason (src/load/failure-reason.ts). */
+  failures: Record<string, number>;
   achievedRps: number;
-  /** Latency from the intended send time, µs HDR, compressed base64. */
+  /** Latency of successful requests from the intended send time, µs HDR, compressed base64. */
   histogram: string;
+  /** Latency of every completed request (failures included), µs HDR, compressed base64. */
+  histogramAll: string;
+  /** How long the warmup lasted and why it ended. */
+  warmup: WarmupRecord;
   /** Actual − intended send time, µs HDR, compressed base64. */
   sendLateness: string;
   windows: WindowPoint[];

@@ -1,54 +1,65 @@
 // Why: a CI job summary ($GITHUB_STEP_SUMMARY) is where most people will read a gated run; it
-// gets the verdict, the table, the floor, what was injected and how, how each arm recovered,
-// and the policy-routing audit — Markdown only, no HTML, so any renderer shows it.
-import type { RunResult } from '../result/types.ts';
-import { formatFactor, formatOffsetMs } from './format.ts';
+// gets the gate outcomes, the verdict, whether the run is valid, the table, the floor, the
+// steady state, each incident per arm and repeat, failures by reason, amplification per call
+// edge, the proxy's cost and counters, and what was injected and how — Markdown only, no HTML,
+// so any renderer shows it.
+import type { FaultRecord, RunResult } from '../result/types.ts';
+import { describeInjection } from '../scenario/describe.ts';
+import { formatOffsetMs } from './format.ts';
 import { auditPolicyRouting, auditSentence } from './policy-audit.ts';
-import { floorLine, overheadLine, recoveryLines, summaryTable } from './summary-rows.ts';
+import {
+  edgeRows,
+  failureRows,
+  floorLine,
+  gateRows,
+  incidentRows,
+  LATENCY_NOTE,
+  overheadLine,
+  proxyRows,
+  steadyRows,
+  summaryTable,
+  type SummaryTable,
+} from './summary-rows.ts';
+
+const ICON: Record<string, string> = { PASS: '✅ pass', FAIL: '❌ fail', INCONCLUSIVE: '⚠️ inconclusive' };
 
 export function renderSummaryMarkdown(result: RunResult): string {
   const out: string[] = [`# meshbench: ${inline(result.scenario.name)}`, ''];
-  if (result.verdict) out.push(`> **Verdict:** ${inline(result.verdict)}`, '');
+
+  const gates = gateRows(result);
+  if (gates) {
+    out.push('## Gates', '', mdTable(gates.header, gates.rows.map(([status, expr, ...rest]) => [ICON[status!] ?? status!, code(expr!), ...rest])), '');
+  } else if (result.gates) {
+    out.push('## Gates', '', 'The scenario has no gates.', '');
+  }
+
+  if (result.verdict.length > 0) {
+    out.push('## Verdict', '', ...result.verdict.map((l) => `- ${inline(l)}`), '');
+  }
+  out.push(`**Validity: ${result.validity.status}**${result.validity.reasons.length > 0 ? '' : ' — every check passed.'}`, '');
+  for (const r of result.validity.reasons) out.push(`- ${r.status} (${r.check}): ${inline(r.message)}`);
+  if (result.validity.reasons.length > 0) out.push('');
 
   const { header, rows } = summaryTable(result);
-  out.push(mdTable(header, rows), '');
+  out.push('## Summary', '', `_${LATENCY_NOTE}._`, '', mdTable(header, rows), '');
   const overhead = overheadLine(result);
   if (overhead) out.push(`${overhead}  `);
   out.push(floorLine(result), '');
 
-  if (result.faults.length > 0) {
-    out.push('## Faults', '');
-    out.push(
-      mdTable(
-        ['fault', 'kind', 'arm', 'repeat', 'requested', 'actual', 'mechanism'],
-        result.faults.map((f) => [
-          code(f.name),
-          f.kind,
-          f.arm,
-          String(f.repeat),
-          span(f.requestedStartMs, f.requestedStopMs),
-          f.actualStartMs === null ? `not applied: ${inline(f.error ?? 'unknown')}` : span(f.actualStartMs, f.actualStopMs),
-          inline(f.mechanism),
-        ]),
-      ),
-      '',
-    );
+  pushTable(out, '## Steady state', 'Windows outside every incident and its recovery; conditions stay on.', steadyRows(result));
+  if (result.incidents.length > 0) pushTable(out, '## Incidents', 'Recovery is judged against the steady seconds just before each incident.', incidentRows(result));
+  pushTable(out, '## Failures by reason', 'Count and share of scheduled requests, whole measured part.', failureRows(result));
+  pushTable(out, '## Retry amplification per call edge', 'Attempts the caller made ÷ requests that made any, counted when each request finished.', edgeRows(result));
+
+  const proxy = proxyRows(result);
+  if (proxy) {
+    out.push('## Proxy', '', mdTable(['', ''], proxy), '');
   }
 
-  const recovery = recoveryLines(result);
-  if (recovery.length > 0) {
-    out.push('## Recovery', '', 'Time from the end of a fault until latency and success were back and stayed back.', '');
-    for (const r of recovery) out.push(`- **${r.arm}** after ${code(r.fault)}: ${r.perRepeat}`);
-    out.push('');
-  }
-
-  const amplified = result.arms.filter((a) => a.amplification);
-  if (amplified.length > 0) {
-    out.push('## Retry amplification', '', 'Attempts arriving at services ÷ client requests.', '');
-    for (const a of amplified) {
-      if (a.amplification) out.push(`- **${a.name}**: peak ${formatFactor(a.amplification.peak)}, mean ${formatFactor(a.amplification.mean)}`);
-    }
-    out.push('');
+  if (result.conditions.length > 0 || result.faults.length > 0) {
+    out.push('## Conditions and faults', '');
+    const rows = [...result.conditions.map((f) => injectionRow('condition', f, result)), ...result.faults.map((f) => injectionRow('incident', f, result))];
+    out.push(mdTable(['', 'name', 'what', 'arm', 'repeat', 'requested', 'actual', 'mechanism'], rows), '');
   }
 
   const audit = auditPolicyRouting(result);
@@ -64,6 +75,25 @@ export function renderSummaryMarkdown(result: RunResult): string {
     '',
   );
   return out.join('\n');
+}
+
+function pushTable(out: string[], title: string, note: string, table: SummaryTable | null): void {
+  if (!table || table.rows.length === 0) return;
+  out.push(title, '', note, '', mdTable(table.header, table.rows), '');
+}
+
+function injectionRow(role: string, f: FaultRecord, result: RunResult): string[] {
+  const spec = [...result.scenario.conditions, ...result.scenario.faults].find((s) => s.name === f.name);
+  return [
+    role,
+    code(f.name),
+    spec ? inline(describeInjection(spec)) : f.kind,
+    f.arm,
+    String(f.repeat + 1),
+    span(f.requestedStartMs, f.requestedStopMs),
+    f.actualStartMs === null ? `not applied: ${inline(f.error ?? 'unknown')}` : span(f.actualStartMs, f.actualStopMs),
+    inline(f.error && f.actualStartMs !== null ? `${f.mechanism} (error: ${f.error})` : f.mechanism),
+  ];
 }
 
 function span(startMs: number, stopMs: number | null): string {

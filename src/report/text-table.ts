@@ -1,16 +1,18 @@
 // Why: the first thing a user sees after a run is stdout; it must carry the numbers they came
-// for (percentiles, errors, rps, overhead), the measurement floor those numbers stand on, and
-// the verdict — in plain aligned text that survives CI logs and copy-paste.
+// for (percentiles of successful requests, failures and why, rps), the measurement floor those
+// numbers stand on, whether the run is valid, and the verdict — in plain aligned text that
+// survives CI logs and copy-paste.
 import type { RunResult } from '../result/types.ts';
-import { floorLine, overheadLine, summaryTable } from './summary-rows.ts';
+import { floorLine, LATENCY_NOTE, overheadLine, summaryTable, validityLine } from './summary-rows.ts';
 
 export function renderSummaryTable(result: RunResult): string {
   const { header, rows } = summaryTable(result);
-  const lines = alignColumns([header, ...rows]);
+  const lines = [`(${LATENCY_NOTE})`, ...alignColumns([header, ...rows])];
   const overhead = overheadLine(result);
   if (overhead) lines.push(overhead);
   lines.push(floorLine(result));
-  if (result.verdict) lines.push(`verdict: ${result.verdict}`);
+  lines.push(validityLine(result));
+  if (result.verdict.length > 0) lines.push('verdict:', ...result.verdict.map((l) => `  ${l}`));
   return lines.join('\n') + '\n';
 }
 

@@ -1,14 +1,20 @@
 // Why: turns the phases' raw outputs (histograms, counters, fault records) into the versioned
 // run result. Pure: no I/O, no clock — so what a result says is a function of what was measured.
+// The analysis (steady state, incidents, validity, verdict) is filled in afterwards by
+// src/analysis/analyze.ts, which reads only this document.
 import type { ArmName, Scenario } from '../scenario/types.ts';
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarizeMs } from '../stats/histogram.ts';
 import type { PhaseOutput } from '../runner/phase.ts';
+import { armAmplification, edgeSummaries } from '../analysis/amplification.ts';
+import { countReason } from '../load/failure-reason.ts';
 import {
   RESULT_SCHEMA,
   RESULT_VERSION,
   type ArmResult,
   type Comparison,
   type EnvironmentInfo,
+  type HostState,
+  type ProxyReport,
   type RepeatResult,
   type RequestCounts,
   type RunResult,
@@ -20,6 +26,7 @@ export interface RunMeta {
   finishedAt: string;
   meshbenchVersion: string;
   environment: EnvironmentInfo;
+  host: HostState;
 }
 
 function sumCounts(counts: RequestCounts[]): RequestCounts {
@@ -41,6 +48,12 @@ export function errorRate(c: RequestCounts): number {
   return c.scheduled === 0 ? 0 : (c.scheduled - c.ok) / c.scheduled;
 }
 
+function sumFailures(all: Array<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const f of all) for (const [reason, n] of Object.entries(f)) countReason(out, reason, n);
+  return out;
+}
+
 function toRepeat(p: PhaseOutput): RepeatResult {
   const lg = p.loadgen;
   return {
@@ -48,63 +61,63 @@ function toRepeat(p: PhaseOutput): RepeatResult {
     startedAt: p.startedAt,
     measuredMs: lg.measuredMs,
     latencyMs: summarizeMs(decodeHistogram(lg.histogram)),
+    latencyAllMs: summarizeMs(decodeHistogram(lg.histogramAll)),
     requests: lg.requests,
+    failures: { byReason: lg.failures },
     achievedRps: lg.achievedRps,
     sendLatenessMs: summarizeMs(decodeHistogram(lg.sendLateness)),
     histogram: lg.histogram,
+    histogramAll: lg.histogramAll,
+    warmup: lg.warmup,
     windows: lg.windows,
     services: p.services,
+    edges: p.edges,
+    proxy: p.proxyUsage,
   };
 }
 
-/**
- * Retry amplification: attempts arriving at a service per client request sent, per window.
- * The arm's figure is the most amplified service's (the entry service sees ≈1 by definition).
- */
-export function amplification(repeats: RepeatResult[]): ArmResult['amplification'] {
-  let peak = 0;
-  let arrivals = 0;
-  let sent = 0;
-  let any = false;
-  for (const r of repeats) {
-    const clientSent = r.windows.map((w) => w.sent);
-    let best = { arrivals: 0, sent: 0 };
-    for (const s of r.services) {
-      const total = { arrivals: 0, sent: 0 };
-      s.windows.forEach((w, i) => {
-        const c = clientSent[i] ?? 0;
-        if (c > 0) {
-          any = true;
-          peak = Math.max(peak, w.arrivals / c);
-          total.arrivals += w.arrivals;
-          total.sent += c;
-        }
-      });
-      if (total.sent > 0 && total.arrivals / total.sent > (best.sent > 0 ? best.arrivals / best.sent : -1)) best = total;
-    }
-    arrivals += best.arrivals;
-    sent += best.sent;
-  }
-  return any && sent > 0 ? { peak, mean: arrivals / sent } : null;
+/** What the proxy did and cost over the measured parts of the arm's repeats. */
+function proxyReport(phases: PhaseOutput[], repeats: RepeatResult[]): ProxyReport | null {
+  const last = [...phases].reverse().find((p) => p.proxy);
+  if (!last?.proxy) return null;
+  const usages = repeats.flatMap((r) => (r.proxy ? [r.proxy] : []));
+  const counters = sumFailures(usages.map((u) => u.counters));
+  const cpu = usages.every((u) => u.cpuSeconds !== null) && usages.length > 0 ? usages.reduce((s, u) => s + u.cpuSeconds!, 0) : null;
+  const requests = counters['requests'] ?? 0;
+  const rss = usages.flatMap((u) => (u.rssBytes === null ? [] : [u.rssBytes]));
+  return {
+    config: null,
+    counters,
+    audit: last.proxy.audit,
+    cpuPerKiloRps: cpu !== null && requests > 0 ? (1000 * cpu) / requests : null,
+    rssBytes: rss.length > 0 ? Math.max(...rss) : null,
+  };
 }
 
 function buildArm(name: ArmName, phases: PhaseOutput[]): ArmResult {
   const repeats = phases.map(toRepeat);
   const merged = mergeHistograms(phases.map((p) => decodeHistogram(p.loadgen.histogram)));
+  const mergedAll = mergeHistograms(phases.map((p) => decodeHistogram(p.loadgen.histogramAll)));
   const lateness = mergeHistograms(phases.map((p) => decodeHistogram(p.loadgen.sendLateness)));
   const requests = sumCounts(repeats.map((r) => r.requests));
-  const proxyPhase = phases.find((p) => p.proxy);
+  const measuredS = repeats.reduce((s, r) => s + r.measuredMs / 1000, 0);
+  const edges = edgeSummaries(repeats);
   return {
     name,
     latencyMs: summarizeMs(merged),
+    latencyAllMs: summarizeMs(mergedAll),
     requests,
+    failures: { byReason: sumFailures(repeats.map((r) => r.failures.byReason)) },
     achievedRps: repeats.reduce((s, r) => s + r.achievedRps, 0) / Math.max(1, repeats.length),
+    goodputRps: measuredS > 0 ? requests.ok / measuredS : 0,
     errorRate: errorRate(requests),
     sendLatenessMs: summarizeMs(lateness),
     histogram: encodeHistogram(merged),
+    histogramAll: encodeHistogram(mergedAll),
     repeats,
-    proxy: proxyPhase?.proxy ? { config: null, counters: proxyPhase.proxy.counters, audit: proxyPhase.proxy.audit } : null,
-    amplification: amplification(repeats),
+    proxy: proxyReport(phases, repeats),
+    amplification: armAmplification(edges),
+    edges,
     recovery: [],
   };
 }
@@ -146,9 +159,15 @@ export function buildRunResult(scenario: Scenario, phases: PhaseOutput[], meta: 
     meshbenchVersion: meta.meshbenchVersion,
     scenario,
     environment: meta.environment,
+    host: meta.host,
     arms,
     comparison: direct && meshed ? compare(direct, meshed) : null,
+    steadyState: null,
+    incidents: [],
     faults: phases.flatMap((p) => p.faults),
-    verdict: null,
+    conditions: phases.flatMap((p) => p.conditions),
+    validity: { status: 'valid', reasons: [], checks: [] },
+    gates: null,
+    verdict: [],
   };
 }

@@ -26,7 +26,7 @@ export function createProgress(opts: { quiet: boolean; tty: boolean; durationS: 
     },
     window(w, inFlight) {
       const elapsed = w.t + 1;
-      const line = `${label}: ${elapsed}/${opts.durationS} s  rps ${w.sent}  ok ${w.ok}  p99 ${w.p99.toFixed(1)} ms  in flight ${inFlight}`;
+      const line = `${label}: ${elapsed}/${opts.durationS} s  rps ${w.sent}  ok ${w.ok}  p99 ${w.p99 === null ? '—' : `${w.p99.toFixed(1)} ms`}  in flight ${inFlight}`;
       if (opts.tty) write(`\r\x1b[2K${line}`);
       else if (elapsed % 5 === 0 || elapsed === opts.durationS) write(`${line}\n`);
     },

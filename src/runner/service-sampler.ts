@@ -1,10 +1,26 @@
-// Why: retry amplification and queue growth are read from the services' own counters, not
-// guessed: every second of the measured part the runner samples each service and turns the
-// cumulative counters into per-window deltas aligned with the load generator's windows.
-import type { ServiceSeries } from '../result/types.ts';
+// Why: retry amplification and queue growth are read from counters at both ends of each call,
+// not guessed: every second of the measured part the runner samples each service (and the mesh
+// proxy) and turns the cumulative counters into per-window deltas aligned with the load
+// generator's windows — per service (arrivals, queue) and per call edge (requests the caller
+// finished, the attempts they took, arrivals at the callee).
+import type { EdgeSeries, ProxyUsage, ServiceSeries } from '../result/types.ts';
+import type { ArmName, Topology } from '../scenario/types.ts';
 import type { ServiceCounters } from '../services/protocol.ts';
+import type { ProxyStats } from '../../proxy/src/config.ts';
 
 type Sample = Map<string, ServiceCounters>;
+
+/** One sampling instant: every live replica's counters and the proxy's (meshed arm). */
+export interface TopologySample {
+  services: Sample;
+  proxy: ProxyStats | null;
+}
+
+/** Counter growth between two samples of one replica; a restarted replica starts again from zero. */
+function grown(cur: number, prev: number | undefined): number {
+  const p = prev ?? 0;
+  return cur >= p ? cur - p : cur;
+}
 type WindowCounts = Omit<ServiceSeries['windows'][number], 't'>;
 const noCounts = (): WindowCounts => ({ arrivals: 0, completed: 0, expired: 0, inFlight: 0, queueDepth: 0 });
 
@@ -28,12 +44,7 @@ export function toServiceSeries(samples: Sample[]): ServiceSeries[] {
     for (const [key, cur] of now) {
       const prev = last.get(key);
       last.set(key, cur);
-      // A restarted replica starts its counters again from zero.
-      const delta = (k: 'arrivals' | 'completed' | 'expired') => {
-        const c = cur[k];
-        const p = prev?.[k] ?? 0;
-        return c >= p ? c - p : c;
-      };
+      const delta = (k: 'arrivals' | 'completed' | 'expired') => grown(cur[k], prev?.[k]);
       const service = serviceOf(key);
       const sum = sums.get(service) ?? noCounts();
       sum.arrivals += delta('arrivals');
@@ -51,9 +62,72 @@ export function toServiceSeries(samples: Sample[]): ServiceSeries[] {
   }));
 }
 
+/**
+ * Per call edge and window. Direct arm: the calling app's counters, summed over its replicas
+ * (a naive app makes at least one attempt per call). Meshed arm: the proxy's counters for the
+ * callee's destination (it makes the attempts; it serves every caller of that destination), plus
+ * the client's edge into the entry service, which the proxy also carries.
+ */
+export function toEdgeSeries(samples: TopologySample[], topology: Topology, arm: ArmName): EdgeSeries[] {
+  const arrivalsOf = new Map(toServiceSeries(samples.map((s) => s.services)).map((s) => [s.service, s.windows.map((w) => w.arrivals)]));
+  const edges = topology.services.flatMap((s) => s.calls.map((c) => ({ from: s.name, to: c.service })));
+  if (arm === 'meshed') edges.unshift({ from: 'client', to: topology.entry });
+  return edges.map(({ from, to }) => {
+    const windows = samples.slice(1).map((now, i) => {
+      const prev = samples[i]!;
+      const counts = arm === 'meshed' ? proxyGrowth(prev, now, to) : appGrowth(prev, now, from, to);
+      return { t: i, ...counts, arrivals: arrivalsOf.get(to)?.[i] ?? 0 };
+    });
+    return { from, to, caller: arm === 'meshed' ? 'proxy' : from === 'client' ? 'client' : 'app', windows } satisfies EdgeSeries;
+  });
+}
+
+function appGrowth(prev: TopologySample, now: TopologySample, from: string, to: string) {
+  const out = { requests: 0, attempts: 0, attempted: 0 };
+  for (const [key, cur] of now.services) {
+    if (serviceOf(key) !== from) continue;
+    const c = cur.calls[to];
+    if (!c) continue;
+    // A restarted replica counts from zero again: then everything it reports is new.
+    const p = prev.services.get(key)?.calls[to];
+    const restarted = p !== undefined && c.requests < p.requests;
+    const requests = restarted || !p ? c.requests : c.requests - p.requests;
+    out.requests += requests;
+    out.attempted += requests;
+    out.attempts += restarted || !p ? c.attempts : c.attempts - p.attempts;
+  }
+  return out;
+}
+
+function proxyGrowth(prev: TopologySample, now: TopologySample, to: string) {
+  const c = now.proxy?.destinations[to];
+  const p = prev.proxy?.destinations[to];
+  if (!c) return { requests: 0, attempts: 0, attempted: 0 };
+  return { requests: grown(c.requests, p?.requests), attempts: grown(c.attempts, p?.attempts), attempted: grown(c.attempted, p?.attempted) };
+}
+
+/** The proxy's counter growth, CPU and memory over the measured part: first sample to the one `windows` later. */
+export function proxyUsage(samples: TopologySample[], windows: number): ProxyUsage | null {
+  const first = samples[0]?.proxy;
+  const last = samples[Math.min(windows, samples.length - 1)]?.proxy;
+  if (!first || !last) return null;
+  const counters: Record<string, number> = {};
+  for (const [name, value] of Object.entries(last.counters)) {
+    if (name.startsWith('process_')) continue;
+    counters[name] = value - (first.counters[name] ?? 0);
+  }
+  const cpu = (s: ProxyStats) => s.counters['process_cpu_seconds_total'];
+  const rss = last.counters['process_resident_memory_bytes'];
+  return {
+    counters,
+    cpuSeconds: cpu(last) !== undefined && cpu(first) !== undefined ? cpu(last)! - cpu(first)! : null,
+    rssBytes: rss ?? null,
+  };
+}
+
 /** Samples every `periodMs` from now until stopped; returns the samples taken. */
-export function startSampling(sample: () => Promise<Sample>, periodMs = 1000): { stop(): Promise<Sample[]> } {
-  const samples: Sample[] = [];
+export function startSampling<S>(sample: () => Promise<S>, periodMs = 1000): { stop(): Promise<S[]> } {
+  const samples: S[] = [];
   const t0 = performance.now();
   let k = 0;
   let timer: NodeJS.Timeout | undefined;

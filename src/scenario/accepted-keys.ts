@@ -1,9 +1,11 @@
 // Why: one table of every key the scenario format accepts, per object. The parser checks each
 // map against it (unknown key → error with a suggestion) and may only read keys listed here, and
 // a test walks it against scenarios/schema.json, so the editor schema cannot drift from the parser.
-import type { FaultKind } from './types.ts';
+import { CONDITION_KINDS, type FaultKind } from './types.ts';
 
 const FAULT_COMMON = ['kind', 'target', 'at', 'duration', 'name'] as const;
+/** A condition is on for the whole phase: it has no `at` or `duration`. */
+const CONDITION_COMMON = ['kind', 'target', 'name'] as const;
 const TOXIC_COMMON = ['toxicity', 'stream'] as const;
 
 /** Kind-specific keys of a fault, besides kind, target, at, duration and name. */
@@ -41,6 +43,7 @@ export const ACCEPTED_KEYS: Readonly<Record<string, readonly string[]>> = {
     'topology',
     'load',
     'mesh',
+    'conditions',
     'faults',
     'gates',
     'gateOptions',
@@ -56,7 +59,7 @@ export const ACCEPTED_KEYS: Readonly<Record<string, readonly string[]>> = {
   'topology.services[].serviceTime.exponential': ['mean'],
   'topology.services[].serviceTime.lognormal': ['p50', 'p99'],
   'topology.services[].calls[]': ['service', 'timeout', 'retries', 'backoff'],
-  load: ['rate', 'arrival', 'warmup', 'duration', 'ramp', 'maxInFlight', 'timeout', 'method', 'path', 'classes', 'generators'],
+  load: ['rate', 'arrival', 'warmup', 'warmupMax', 'warmupRequests', 'duration', 'ramp', 'maxInFlight', 'timeout', 'method', 'path', 'classes', 'generators'],
   'load.ramp': ['from', 'over'],
   'load.classes[]': ['name', 'weight', 'headers'],
   mesh: [
@@ -89,6 +92,7 @@ export const ACCEPTED_KEYS: Readonly<Record<string, readonly string[]>> = {
   'mesh.resources.requests': ['cpu', 'memory'],
   'mesh.resources.limits': ['cpu', 'memory'],
   ...Object.fromEntries(FAULT_KINDS.map((kind) => [`faults[${kind}]`, [...FAULT_COMMON, ...FAULT_PARAMS[kind]]])),
+  ...Object.fromEntries(CONDITION_KINDS.map((kind) => [`conditions[${kind}]`, [...CONDITION_COMMON, ...FAULT_PARAMS[kind]]])),
   gateOptions: ['inconclusive', 'confidence'],
   recovery: ['p99Factor', 'minSuccessRate', 'stable'],
 };

@@ -69,6 +69,9 @@ export const DEFAULT_LOAD = Object.freeze({
    */
   arrival: 'constant',
   warmupS: 2,
+  /** The warmup may go on this long past its minimum waiting for the latency to settle. */
+  warmupExtraS: 8,
+  warmupRequests: 300,
   timeoutMs: 10_000,
   method: 'GET',
   path: '/',

@@ -1,9 +1,13 @@
 // Why: command-line flags (--arms, --duration, --seed, --repeats, --backend, --kubeconfig,
 // --context) adjust a validated scenario and are checked with the same care as the file, so a
-// flag cannot produce an invalid run.
+// flag cannot produce an invalid run: a --duration that would cut an incident, or leave it
+// covering the whole measured part, is refused with the shortest duration that works; one that
+// leaves too little time after an incident to judge its recovery is allowed, with a notice.
 import { badInput } from '../core/errors.ts';
 import { backendConflicts } from './backend-fit.ts';
+import { formatDuration } from './duration.ts';
 import { kubernetesBackend } from './parse.ts';
+import { coversHint, coversMeasuredPart, coversMessage } from './read-faults.ts';
 import { ARM_NAMES, type ArmName, type BackendSpec, type Scenario } from './types.ts';
 
 const BACKEND_KINDS: ReadonlyArray<BackendSpec['kind']> = ['embedded', 'kubernetes'];
@@ -29,13 +33,19 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
   }
   if (o.durationS !== undefined) {
     if (o.durationS < 1 || !Number.isInteger(o.durationS)) throw badInput('E_FLAG', `--duration must be a whole number of seconds ≥ 1, got ${o.durationS}`, 'For example --duration 10');
-    const late = scenario.faults.filter((f) => f.atMs + f.durationMs > o.durationS! * 1000);
+    const measuredMs = o.durationS * 1000;
+    const late = scenario.faults.filter((f) => f.atMs + f.durationMs > measuredMs);
     if (late.length > 0) {
+      const cut = late.map((f) => `"${f.name}" (${formatDuration(f.atMs)} – ${formatDuration(f.atMs + f.durationMs)})`).join(', ');
       throw badInput(
         'E_FLAG',
-        `--duration ${o.durationS}: fault(s) ${late.map((f) => `"${f.name}"`).join(', ')} end after the measured part would`,
-        `Use --duration ${Math.ceil(Math.max(...late.map((f) => f.atMs + f.durationMs)) / 1000)} or more, or edit the faults' at/duration in ${scenario.file}.`,
+        `--duration ${o.durationS} would cut the incident(s) ${cut}: the measured part would end at ${formatDuration(measuredMs)}, before they do`,
+        `Use --duration ${Math.ceil(Math.max(...late.map((f) => f.atMs + f.durationMs)) / 1000) + Math.ceil(scenario.recovery.stableMs / 1000)} or more (the incident plus recovery.stable to judge recovery), or edit the faults' at/duration in ${scenario.file}.`,
       );
+    }
+    const whole = scenario.faults.find((f) => coversMeasuredPart(f.atMs, f.durationMs, measuredMs));
+    if (whole) {
+      throw badInput('E_FLAG', `--duration ${o.durationS}: "${whole.name}" ${coversMessage(whole.atMs, whole.atMs + whole.durationMs, measuredMs)}`, `Use a longer --duration; or, in ${scenario.file}: ${coversHint(whole.kind)}.`);
     }
     if (scenario.load.ramp && scenario.load.ramp.overS > o.durationS) {
       throw badInput('E_FLAG', `--duration ${o.durationS}: the load ramp (${scenario.load.ramp.overS} s) would not fit`, `Use --duration ${Math.ceil(scenario.load.ramp.overS)} or more, or shorten load.ramp.over in ${scenario.file}.`);
@@ -76,4 +86,20 @@ function overrideBackend(scenario: Scenario, o: ScenarioOverrides): BackendSpec 
   }
   const base = scenario.backend.kind === 'kubernetes' ? scenario.backend : kubernetesBackend({});
   return { ...base, kubeconfig: o.kubeconfig ?? base.kubeconfig, context: o.context ?? base.context };
+}
+
+/**
+ * What a user should know before a run whose --duration leaves less than recovery.stable after
+ * an incident: its recovery cannot be judged and will read "no time".
+ */
+export function durationNotices(scenario: Scenario): string[] {
+  const measuredMs = scenario.load.durationS * 1000;
+  return scenario.faults
+    .filter((f) => measuredMs - (f.atMs + f.durationMs) < scenario.recovery.stableMs)
+    .map(
+      (f) =>
+        `note: "${f.name}" ends at ${formatDuration(f.atMs + f.durationMs)} and the measured part at ${formatDuration(measuredMs)}; ` +
+        `judging its recovery needs recovery.stable (${formatDuration(scenario.recovery.stableMs)}) after it, so its recovery will read "no time to judge" — ` +
+        `use --duration ${Math.ceil((f.atMs + f.durationMs + scenario.recovery.stableMs) / 1000)} or more to judge it`,
+    );
 }

@@ -7,7 +7,7 @@ import { badInput } from '../core/errors.ts';
 import { GateSyntaxError, parseGate, referencesBaseline } from '../gate/grammar.ts';
 import { DEFAULT_GATE_OPTIONS, DEFAULT_KUBERNETES_BACKEND, DEFAULT_RECOVERY, DEFAULT_REPEATS, DEFAULT_SEED } from './defaults.ts';
 import { backendConflicts } from './backend-fit.ts';
-import { readFaults } from './read-faults.ts';
+import { readConditions, readFaults } from './read-faults.ts';
 import { readLoad } from './read-load.ts';
 import { readMesh, readMeshDeployment } from './read-mesh.ts';
 import { readTopology } from './read-topology.ts';
@@ -64,6 +64,7 @@ export function parseScenario(text: string, file: string): Scenario {
     arms: readArms(root),
     mesh: readMesh(meshBlock, zones),
     meshDeployment: readMeshDeployment(meshBlock),
+    conditions: readConditions(root, index),
     faults: readFaults(root, index, ctx.isValid('load.duration') ? load.durationS * 1_000 : Number.POSITIVE_INFINITY),
     gates: readGates(root),
     gateOptions: readGateOptions(root),

@@ -1,12 +1,18 @@
-// Why: the fault timeline is checked against the topology (targets, call edges, replica
-// indexes) and the measured duration before anything runs, so a typo never leaves a run
-// half-injected. Toxic parameters become Toxiproxy attributes, in Toxiproxy's own names and units.
+// Why: conditions (always on: regional jitter, a lossy link, a noisy neighbour) and faults
+// (incidents with a start and an end: a DB lock, a kill) are read by one reader, checked against
+// the topology (targets, call edges, replica indexes) and the measured duration before anything
+// runs, so a typo never leaves a run half-injected. A "fault" that covers the whole measured part
+// is refused: it has no before to compare with and no after to recover in, which is what made
+// verdicts like "did not recover within 0 s" — it is a condition. Toxic parameters become
+// Toxiproxy attributes, in Toxiproxy's own names and units.
 import { isMap, isScalar, type Node } from 'yaml';
 import { FAULT_KINDS, FAULT_PARAMS } from './accepted-keys.ts';
 import { formatDuration, plural } from './duration.ts';
 import { knownHint, type TopologyIndex } from './read-topology.ts';
 import { describe, MapReader, readEnum, readString, type ReadContext } from './yaml-reader.ts';
-import { TOXIC_KINDS, type FaultKind, type FaultSpec, type FaultTarget, type ToxicKind } from './types.ts';
+import { CONDITION_KINDS, TOXIC_KINDS, type ConditionSpec, type FaultKind, type FaultSpec, type FaultTarget, type Injection, type ToxicKind } from './types.ts';
+
+type Role = 'faults' | 'conditions';
 
 type TargetForm = 'link' | 'service' | 'replica';
 
@@ -31,49 +37,105 @@ const TARGET_EXAMPLE: Readonly<Record<TargetForm, string>> = {
 };
 
 export function readFaults(root: MapReader, index: TopologyIndex, measuredMs: number): FaultSpec[] {
-  const ctx = root.ctx;
   const faults: FaultSpec[] = [];
   for (const item of root.list('faults')) {
-    const fault = readFault(ctx, item.node, item.path, index, measuredMs);
+    const fault = readFault(root.ctx, item.node, item.path, index, measuredMs);
     if (fault !== undefined) faults.push(fault);
   }
   return faults;
 }
 
-function readFault(ctx: ReadContext, node: Node, path: string, index: TopologyIndex, measuredMs: number): FaultSpec | undefined {
-  const kind = readKind(ctx, node, path);
-  if (kind === undefined) return undefined;
-  const f = new MapReader(ctx, node, path, `faults[${kind}]`, node, (key) => {
+export function readConditions(root: MapReader, index: TopologyIndex): ConditionSpec[] {
+  const conditions: ConditionSpec[] = [];
+  for (const item of root.list('conditions')) {
+    const kind = readKind(root.ctx, item.node, item.path, 'conditions');
+    if (kind === undefined) continue;
+    if (!(CONDITION_KINDS as readonly string[]).includes(kind)) {
+      root.ctx.report(
+        item.node,
+        `${item.path}.kind`,
+        `${kind} is an incident with a start and an end, not an always-on condition`,
+        `put it under faults: with at and duration; conditions are ${CONDITION_KINDS.join(', ')}`,
+      );
+      continue;
+    }
+    const f = injectionReader(root.ctx, item.node, item.path, kind, 'conditions');
+    conditions.push(readInjection(f, kind, index) as ConditionSpec);
+  }
+  return conditions;
+}
+
+function injectionReader(ctx: ReadContext, node: Node, path: string, kind: FaultKind, role: Role): MapReader {
+  return new MapReader(ctx, node, path, `${role}[${kind}]`, node, (key) => {
+    if (role === 'conditions' && (key === 'at' || key === 'duration')) {
+      return 'a condition is on for the whole phase (from the start of warmup) and has no at or duration; for an incident with a start and an end, put it under faults:';
+    }
     const owners = FAULT_KINDS.filter((k) => FAULT_PARAMS[k].includes(key));
     if (owners.length === 0) return null;
     const own = FAULT_PARAMS[kind].length === 0 ? 'none' : FAULT_PARAMS[kind].join(', ');
-    return `${key} is a parameter of ${owners.join(', ')} faults; ${kind} takes kind, target, at, duration, name and: ${own}`;
+    const common = role === 'faults' ? 'kind, target, at, duration, name' : 'kind, target, name';
+    return `${key} is a parameter of ${owners.join(', ')} faults; ${kind} takes ${common} and: ${own}`;
   });
-  const targetNode = f.required('target', `what the fault hits: ${ALLOWED_TARGETS[kind].map((t) => TARGET_EXAMPLE[t]).join(' or ')}`);
-  const target = targetNode === undefined ? undefined : readTarget(ctx, targetNode, f.pathOf('target'), kind, index);
+}
+
+/** What every injection has: its target, name and kind-specific parameters. */
+function readInjection(f: MapReader, kind: FaultKind, index: TopologyIndex): Injection {
+  const targetNode = f.required('target', `what it hits: ${ALLOWED_TARGETS[kind].map((t) => TARGET_EXAMPLE[t]).join(' or ')}`);
+  const target = targetNode === undefined ? undefined : readTarget(f.ctx, targetNode, f.pathOf('target'), kind, index);
+  const targetText = isScalar(targetNode) ? String(targetNode.value) : '';
+  const name = f.string('name', `${kind} ${targetText}`.trim());
+  return { name, target: target ?? { kind: 'service', service: '', replica: null }, ...readParams(f, kind) } as Injection;
+}
+
+function readFault(ctx: ReadContext, node: Node, path: string, index: TopologyIndex, measuredMs: number): FaultSpec | undefined {
+  const kind = readKind(ctx, node, path, 'faults');
+  if (kind === undefined) return undefined;
+  const f = injectionReader(ctx, node, path, kind, 'faults');
+  const injection = readInjection(f, kind, index);
   const atMs = f.requiredDuration('at', {}, 'when the fault starts, measured from the end of warmup, e.g. at: 3s');
   const durationMs =
     kind === 'restart'
       ? f.duration('duration', {}, 0)
       : f.requiredDuration('duration', { above: 0 }, 'how long the fault lasts, e.g. duration: 3s');
-  if (atMs + durationMs > measuredMs) {
+  const endMs = atMs + durationMs;
+  if (endMs > measuredMs) {
     ctx.report(
       f.node('duration') ?? f.node('at') ?? f.position,
       f.pathOf('duration'),
-      `the fault ends at ${formatDuration(atMs + durationMs)}, past the end of the measured part at ${formatDuration(measuredMs)}`,
+      `the fault ends at ${formatDuration(endMs)}, past the end of the measured part at ${formatDuration(measuredMs)}`,
       'faults must fit inside the measured part: start earlier, shorten it, or lengthen load.duration',
     );
+  } else if (coversMeasuredPart(atMs, durationMs, measuredMs)) {
+    ctx.report(f.node('duration') ?? f.node('at') ?? f.position, f.pathOf('duration'), coversMessage(atMs, endMs, measuredMs), coversHint(kind));
   }
-  const targetText = isScalar(targetNode) ? String(targetNode.value) : '';
-  const name = f.string('name', `${kind} ${targetText}`.trim());
-  const base = { name, target: target ?? { kind: 'service', service: '', replica: null }, atMs, durationMs };
-  return { ...base, ...readParams(f, kind) } as FaultSpec;
+  return { ...injection, atMs, durationMs } as FaultSpec;
 }
 
-function readKind(ctx: ReadContext, node: Node, path: string): FaultKind | undefined {
-  const hint = `what to inject, one of: ${FAULT_KINDS.join(', ')}`;
+/**
+ * True when no whole 1 s window of the measured part lies before or after the fault: there is
+ * nothing to judge recovery against and no time to recover in.
+ */
+export function coversMeasuredPart(atMs: number, durationMs: number, measuredMs: number): boolean {
+  return durationMs > 0 && atMs < 1000 && atMs + durationMs > measuredMs - 1000;
+}
+
+export function coversMessage(atMs: number, endMs: number, measuredMs: number): string {
+  return `the fault runs ${formatDuration(atMs)} – ${formatDuration(endMs)}, covering the whole measured part (${formatDuration(measuredMs)}): nothing is measured before it to compare with, nor after it to recover in`;
+}
+
+export function coversHint(kind: FaultKind): string {
+  const incident = 'if it is an incident, start it later or end it earlier so whole seconds before and after it are measured';
+  return (CONDITION_KINDS as readonly string[]).includes(kind)
+    ? `if it is meant to be on all the time, move it to conditions: (without at and duration) — it is then on from the start of warmup and part of the steady state; ${incident}`
+    : incident;
+}
+
+function readKind(ctx: ReadContext, node: Node, path: string, role: Role): FaultKind | undefined {
+  const kinds = role === 'faults' ? FAULT_KINDS : CONDITION_KINDS;
+  const hint = `what to inject, one of: ${kinds.join(', ')}`;
   if (!isMap(node)) {
-    ctx.report(node, path, `must be a map, found ${describe(node)}`, `write {kind, target, at, duration}; kind is ${hint}`);
+    const shape = role === 'faults' ? '{kind, target, at, duration}' : '{kind, target}';
+    ctx.report(node, path, `must be a map, found ${describe(node)}`, `write ${shape}; kind is ${hint}`);
     return undefined;
   }
   const pair = node.items.find((p) => isScalar(p.key) && p.key.value === 'kind');

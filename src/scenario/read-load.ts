@@ -19,6 +19,13 @@ export function readLoad(root: MapReader): LoadSpec {
   const durationMs = present ? m.requiredDuration('duration', durationRule, durationRule.hint) : Number.NaN;
   const arrival = m.oneOf('arrival', ['constant', 'poisson'] as const, DEFAULT_LOAD.arrival);
   const warmupS = m.duration('warmup', {}, DEFAULT_LOAD.warmupS * 1_000) / 1_000;
+  // `warmup: 0s` asks for no warmup at all, so it is not extended unless warmupMax says so.
+  const defaultMaxMs = warmupS === 0 ? 0 : (warmupS + DEFAULT_LOAD.warmupExtraS) * 1_000;
+  const warmupMaxS = m.duration('warmupMax', { hint: 'the longest the warmup may last waiting for the latency to settle, e.g. 10s' }, defaultMaxMs) / 1_000;
+  if (warmupMaxS < warmupS) {
+    ctx.report(m.node('warmupMax') ?? m.position, m.pathOf('warmupMax'), `is shorter than load.warmup (${warmupS} s)`, 'warmup is the minimum and warmupMax the maximum: make warmupMax at least warmup');
+  }
+  const warmupRequests = m.number('warmupRequests', { integer: true, min: 0, hint: 'requests every hop must carry before a low-rate warmup may end, e.g. 1000' }, DEFAULT_LOAD.warmupRequests);
 
   let ramp: LoadSpec['ramp'] = null;
   if (m.has('ramp')) {
@@ -43,7 +50,7 @@ export function readLoad(root: MapReader): LoadSpec {
   if (!path.startsWith('/')) ctx.report(m.node('path') ?? m.position, m.pathOf('path'), `"${path}" does not start with /`, 'write the path part of the URL, e.g. /users/42');
 
   const generators = m.number('generators', { integer: true, min: 1, max: 64, hint: 'how many load-generator pods share the rate, e.g. 2' }, DEFAULT_LOAD.generators);
-  return { rate, arrival, warmupS, durationS: durationMs / 1_000, ramp, maxInFlight, timeoutMs, method, path, classes: readClasses(m), generators };
+  return { rate, arrival, warmupS, warmupMaxS, warmupRequests, durationS: durationMs / 1_000, ramp, maxInFlight, timeoutMs, method, path, classes: readClasses(m), generators };
 }
 
 function readClasses(m: MapReader): RequestClass[] {

@@ -20,6 +20,9 @@ export interface Scenario {
   mesh: MeshConfig;
   /** Which mesh runs and how the bundled proxy is deployed (the `mesh:` block's kubernetes keys). */
   meshDeployment: MeshDeployment;
+  /** Always-on conditions (jitter, loss, CPU steal …): on from the start of warmup to the end of each phase. */
+  conditions: ConditionSpec[];
+  /** Incidents on the timeline of the measured part: each has a start and an end. */
   faults: FaultSpec[];
   /** Gate expressions, parsed by the gate module (e.g. "meshed.p99 < 25ms"). */
   gates: string[];
@@ -121,7 +124,11 @@ export interface LoadSpec {
   /** Target arrivals per second (after the ramp, if any). */
   rate: number;
   arrival: 'constant' | 'poisson';
+  /** Minimum warmup; it goes on until the per-second p99 settles (src/load/warmup-policy.ts) … */
   warmupS: number;
+  /** … or every hop has carried `warmupRequests` (rates too low for a per-second p99), at most this long. */
+  warmupMaxS: number;
+  warmupRequests: number;
   durationS: number;
   /** Linear ramp from `fromRate` to `rate` over the first `overS` seconds of the measured part. */
   ramp: { fromRate: number; overS: number } | null;
@@ -224,30 +231,42 @@ export type FaultTarget =
   | { kind: 'service'; service: string; replica: number | null }
   | { kind: 'link'; from: string; to: string };
 
-interface FaultBase {
+interface InjectionBase {
   /** Human label, e.g. "db-lock user-service". */
   name: string;
   target: FaultTarget;
-  /** Offset from the start of the measured part of a phase. */
-  atMs: number;
-  durationMs: number;
 }
 
-export type FaultSpec =
-  | (FaultBase & {
+/** What is injected and where, without when: shared by conditions and faults. */
+export type Injection =
+  | (InjectionBase & {
       kind: ToxicKind;
       /** Toxiproxy attribute names and values (latency, jitter, rate, delay, timeout, …). */
       attributes: Record<string, number>;
       toxicity: number;
       stream: 'upstream' | 'downstream';
     })
-  | (FaultBase & { kind: 'loss'; percent: number; allowEmulation: boolean })
-  | (FaultBase & { kind: 'partition'; allowEmulation: boolean })
-  | (FaultBase & { kind: 'cpu-steal'; percent: number; periodMs: number })
-  | (FaultBase & { kind: 'noisy-neighbour'; hogs: number })
-  | (FaultBase & { kind: 'db-lock' })
-  | (FaultBase & { kind: 'kill' })
-  | (FaultBase & { kind: 'restart' });
+  | (InjectionBase & { kind: 'loss'; percent: number; allowEmulation: boolean })
+  | (InjectionBase & { kind: 'partition'; allowEmulation: boolean })
+  | (InjectionBase & { kind: 'cpu-steal'; percent: number; periodMs: number })
+  | (InjectionBase & { kind: 'noisy-neighbour'; hogs: number })
+  | (InjectionBase & { kind: 'db-lock' })
+  | (InjectionBase & { kind: 'kill' })
+  | (InjectionBase & { kind: 'restart' });
+
+/** An incident: an injection with a start and an end inside the measured part. */
+export type FaultSpec = Injection & {
+  /** Offset from the start of the measured part of a phase. */
+  atMs: number;
+  durationMs: number;
+};
+
+/** Kinds that make sense as an always-on condition of the environment. */
+export type ConditionKind = 'latency' | 'bandwidth' | 'loss' | 'cpu-steal' | 'noisy-neighbour';
+export const CONDITION_KINDS: readonly ConditionKind[] = ['latency', 'bandwidth', 'loss', 'cpu-steal', 'noisy-neighbour'];
+
+/** A condition: an injection that is on for the whole phase, warmup included. */
+export type ConditionSpec = Injection & { kind: ConditionKind };
 
 export interface GateOptions {
   /** What an inconclusive gate (interval straddles the threshold) does to the exit code. */

@@ -4,6 +4,8 @@ import type { AppRetryPolicy, Contention, Distribution } from '../scenario/types
 
 /** Header carrying the remaining deadline in milliseconds (set by the mesh proxy). */
 export const DEADLINE_HEADER = 'x-meshbench-deadline-ms';
+/** Header naming why the mesh proxy answered itself; a service passes it on when that failed its call. */
+export { PROXY_ERROR_HEADER } from '../../proxy/src/proxy-error.ts';
 
 /** The app's policy when a mesh owns retries and timeouts: one attempt, no timeout of its own. */
 export const NO_APP_RETRIES: AppRetryPolicy = Object.freeze({ timeoutMs: null, retries: 0, backoffMs: 0 });
@@ -46,8 +48,10 @@ export interface ServiceCounters {
   inFlight: number;
   queueDepth: number;
   poolInUse: number;
-  /** Downstream attempts made by this replica (retries included). */
+  /** Downstream attempts made by this replica (retries included), counted as they start. */
   downstreamAttempts: number;
+  /** Per callee, counted when each call finished: calls made and the attempts they took. */
+  calls: Record<string, { requests: number; attempts: number }>;
 }
 
 export type ServiceCommand =

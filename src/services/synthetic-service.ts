@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { deriveSeed, seededRng } from '../core/rng.ts';
 import { createAppClient, type AppClient } from './app-client.ts';
 import { DbPool } from './db-pool.ts';
-import { DEADLINE_HEADER, type ServiceConfig, type ServiceCounters } from './protocol.ts';
+import { DEADLINE_HEADER, PROXY_ERROR_HEADER, type ServiceConfig, type ServiceCounters } from './protocol.ts';
 import { contentionDelayMs, serviceTimeSampler } from './service-time.ts';
 
 export interface RunningService {
@@ -36,16 +36,27 @@ export async function startSyntheticService(config: ServiceConfig): Promise<Runn
   const coordinationMs = contentionDelayMs(config.contention, config.replicas);
   const body = Buffer.alloc(config.responseBytes, 'x');
   const counters = { arrivals: 0, completed: 0, expired: 0, failed: 0, inFlight: 0, downstreamAttempts: 0 };
-  const clients: AppClient[] = config.calls.map((call) =>
-    createAppClient(call, () => {
-      counters.downstreamAttempts++;
-    }),
-  );
+  const calls: ServiceCounters['calls'] = {};
+  const clients: AppClient[] = config.calls.map((call) => {
+    const edge = (calls[call.service] ??= { requests: 0, attempts: 0 });
+    return createAppClient(call, {
+      attempt: () => counters.downstreamAttempts++,
+      finished: (attempts) => {
+        edge.requests++;
+        edge.attempts += attempts;
+      },
+    });
+  });
 
-  const respond = (res: http.ServerResponse, status: number, payload: Buffer | string) => {
+  const respond = (res: http.ServerResponse, status: number, payload: Buffer | string, proxyError: string | null = null) => {
     counters.inFlight--;
     if (res.destroyed) return;
-    res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(payload) });
+    res.writeHead(status, {
+      'content-type': 'text/plain',
+      'content-length': Buffer.byteLength(payload),
+      // The proxy's refusal of our call is why we fail: say so, so the client can count it by reason.
+      ...(proxyError ? { [PROXY_ERROR_HEADER]: proxyError } : {}),
+    });
     res.end(payload);
   };
 
@@ -62,7 +73,7 @@ export async function startSyntheticService(config: ServiceConfig): Promise<Runn
       const outcome = await client.call(req.url ?? '/', forward, deadline);
       if (!outcome.ok) {
         counters.failed++;
-        return respond(res, outcome.timedOut ? 504 : 502, `downstream failed after ${outcome.attempts} attempt(s)\n`);
+        return respond(res, outcome.timedOut ? 504 : 502, `downstream failed after ${outcome.attempts} attempt(s)\n`, outcome.proxyError);
       }
     }
     if (expired()) {
@@ -94,7 +105,7 @@ export async function startSyntheticService(config: ServiceConfig): Promise<Runn
     port: (server.address() as AddressInfo).port,
     counters: () => {
       const pc = pool.counters();
-      return { ...counters, queueDepth: pc.queueDepth, poolInUse: pc.inUse };
+      return { ...counters, queueDepth: pc.queueDepth, poolInUse: pc.inUse, calls: structuredClone(calls) };
     },
     lockDb: (ms) => pool.lock(ms),
     close: () =>

@@ -58,9 +58,9 @@ faults:
   assert.ok(after.length >= 2, 'at least two windows a second after the lock lifted');
 
   // A request arriving as the lock starts waits for all of it (plus the drain of the queue).
-  const worst = Math.max(...inside.map((w) => w.max));
+  const worst = Math.max(...inside.map((w) => w.max!));
   assert.ok(worst >= LOCK_MS * 0.85 && worst <= LOCK_MS + 1500, `worst latency inside the lock ${worst} ms, lock ${LOCK_MS} ms`);
-  assert.ok(inside[0]!.p50 >= 500, `window t=${inside[0]!.t} p50 ${inside[0]!.p50} ms: half its requests waited a large part of the lock`);
+  assert.ok(inside[0]!.p50! >= 500, `window t=${inside[0]!.t} p50 ${inside[0]!.p50} ms: half its requests waited a large part of the lock`);
   for (const w of inside) assert.equal(w.ok, w.scheduled, `window t=${w.t}: the lock delays requests, it fails none`);
 
   // The service's queue grew during the lock and was empty before and after it.
@@ -73,9 +73,9 @@ faults:
   for (const w of [...before.filter((b) => (b.t + 1) * 1000 <= AT_MS - 500), ...after]) assert.ok(depthAt(w.t) <= 2, `queue depth at t=${w.t} is ${depthAt(w.t)} outside the lock`);
 
   // Afterwards latency is back to what it was before the lock.
-  const normal = Math.max(...before.map((w) => w.p99));
+  const normal = Math.max(...before.map((w) => w.p99!));
   for (const w of after) {
     assert.equal(w.ok, w.scheduled, `window t=${w.t} after the lock: every request succeeded`);
-    assert.ok(w.p99 < Math.max(3 * normal, 60), `window t=${w.t} after the lock: p99 ${w.p99} ms vs ${normal} ms before`);
+    assert.ok(w.p99! < Math.max(3 * normal, 60), `window t=${w.t} after the lock: p99 ${w.p99} ms vs ${normal} ms before`);
   }
 });

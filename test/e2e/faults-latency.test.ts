@@ -87,16 +87,16 @@ faults:
     const outside = windowsOutside(windows, AT_MS, STOP_MS);
     assert.equal(inside.length, 2, `${name}: windows t=2 and t=3 lie inside the fault`);
     assert.ok(outside.length >= 3, `${name}: at least three windows outside the fault`);
-    const base = median(outside.map((w) => w.p50));
-    const raised = inside.map((w) => w.p50 - base);
+    const base = median(outside.map((w) => w.p50!));
+    const raised = inside.map((w) => w.p50! - base);
     for (const w of inside) {
       // The toxic adds 40 ms to every response; a loaded machine blurs the baseline by a few ms,
       // but a missing (+0) or doubled (+80) toxic is far outside these bounds.
-      assert.ok(w.p50 - base >= TOXIC_MS - 10 && w.p50 - base <= TOXIC_MS + 25, `${name}: window t=${w.t} p50 ${w.p50} ms vs ${base} ms outside (raised ${raised.join(', ')})`);
+      assert.ok(w.p50! - base >= TOXIC_MS - 10 && w.p50! - base <= TOXIC_MS + 25, `${name}: window t=${w.t} p50 ${w.p50} ms vs ${base} ms outside (raised ${raised.join(', ')})`);
       assert.equal(w.ok, w.scheduled, `${name}: every request in window t=${w.t} still succeeded`);
     }
     for (const w of outside) {
-      assert.ok(w.p50 < base + 15, `${name}: window t=${w.t} outside the fault has p50 ${w.p50} ms (base ${base} ms)`);
+      assert.ok(w.p50! < base + 15, `${name}: window t=${w.t} outside the fault has p50 ${w.p50} ms (base ${base} ms)`);
     }
     assert.ok(base < 30, `${name}: p50 outside the fault ${base} ms is far below the toxic`);
   }

@@ -1,6 +1,6 @@
 // The issue's acceptance test: "nothing left behind". `meshbench run` is started as a real CLI
-// process with a long CPU steal (a frozen service), a partition (as root, with nftables) and a
-// latency toxic active; then it is SIGKILLed — it can undo nothing — and `meshbench clean`
+// process with conditions active — CPU steal (a frozen service), 100 % loss (as root, with
+// nftables) and a latency toxic; then it is SIGKILLed — it can undo nothing — and `meshbench clean`
 // must remove every process, cgroup, nft table and ledger the run left, and nothing of the
 // host's. A Ctrl-C (SIGINT) mid-fault must leave nothing even without `clean`, and exit 130.
 //
@@ -60,24 +60,19 @@ load:
 mesh:
   port: 0
   adminPort: 0
-faults:
+conditions:
   - kind: cpu-steal
     target: user-service#0
-    at: 0s
-    duration: 30s
     percent: 80
     period: 100ms
   - kind: latency
     target: frontend->user-service
-    at: 0s
-    duration: 30s
     latency: 20ms
 ${
   withNft
-    ? `  - kind: partition
+    ? `  - kind: loss
     target: frontend->user-service
-    at: 0s
-    duration: 30s
+    percent: 100
 `
     : ''
 }`;

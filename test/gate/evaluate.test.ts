@@ -74,8 +74,8 @@ test('outcomes, recovery and amplification from the retry-storm result', () => {
   const mixed = buildRunResult();
   const meshed = mixed.arms.find((a) => a.name === 'meshed')!;
   meshed.recovery = [
-    { fault: 'db-lock user-service', repeat: 0, recoveredAfterS: 0.9 },
-    { fault: 'db-lock user-service', repeat: 1, recoveredAfterS: null },
+    { fault: 'db-lock user-service', repeat: 0, recoveredAfterS: 0.9, status: 'recovered' },
+    { fault: 'db-lock user-service', repeat: 1, recoveredAfterS: null, status: 'not-recovered' },
   ];
   const [outcome, time] = evaluateGates(mixed, ['meshed.recovered', 'meshed.recovery < 2s'], opts).gates;
   assert.equal(outcome?.status, 'inconclusive');
@@ -118,4 +118,32 @@ test('gateRunResult judges the scenario gates with its gate options (what `meshb
   const none = buildRunResult({ scenario: buildScenario({ gates: [] }) });
   assert.deepEqual(gateRunResult(none).gates, []);
   assert.equal(gateRunResult(none).exitCode, 0);
+});
+
+test('a gate on a comparison the run cannot support is inconclusive, never pass or fail, and says why', () => {
+  const storm = buildRunResult();
+  const floor = { check: 'floor' as const, status: 'inconclusive' as const, scope: 'latency-difference' as const, message: 'the p99 cost is below the floor' };
+  const invalidFloor = { ...storm, validity: { status: 'inconclusive' as const, reasons: [floor], checks: [floor] } };
+  const [between, absolute, outcome] = evaluateGates(invalidFloor, ['meshed.p99 / direct.p99 < 100', 'meshed.p50 < 1s', 'meshed.recovered'], opts).gates;
+  assert.equal(between!.status, 'inconclusive', 'a between-arms latency gate is what the floor concerns');
+  assert.match(between!.verdict, /^INCONCLUSIVE meshed\.p99 \/ direct\.p99 < 100 — .*; not a valid comparison \(it would pass\): the p99 cost is below the floor$/);
+  assert.deepEqual(between!.validity, ['the p99 cost is below the floor']);
+  assert.equal(absolute!.status, 'pass', 'one arm\'s latency is not a difference below the floor');
+  assert.equal(outcome!.status, 'pass');
+
+  const busy = { check: 'concurrent-run' as const, status: 'inconclusive' as const, scope: 'run' as const, message: 'another meshbench run was active' };
+  const shared = { ...storm, validity: { status: 'inconclusive' as const, reasons: [busy], checks: [busy] } };
+  const report = evaluateGates(shared, ['meshed.recovered', '!direct.recovered', 'meshed.p50 < 1s'], opts);
+  assert.deepEqual(report.gates.map((g) => g.status), ['inconclusive', 'inconclusive', 'inconclusive'], 'a shared machine concerns every gate');
+  assert.equal(report.exitCode, 0, 'inconclusive counts as configured (pass here)');
+  assert.equal(evaluateGates(shared, ['meshed.recovered'], { ...opts, inconclusive: 'fail' }).exitCode, 1);
+});
+
+test('a recovery that could not be judged makes the recovery gate inconclusive', () => {
+  const storm = buildRunResult();
+  const meshed = storm.arms.find((a) => a.name === 'meshed')!;
+  meshed.recovery = meshed.recovery.map((r) => ({ ...r, recoveredAfterS: null, status: 'no-time' as const }));
+  const [gate] = evaluateGates(storm, ['meshed.recovered'], opts).gates;
+  assert.equal(gate!.status, 'inconclusive');
+  assert.match(gate!.verdict, /recovery could not be judged in 2 repeat\(s\)/);
 });

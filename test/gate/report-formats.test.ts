@@ -27,6 +27,7 @@ const report: GateReport = {
       threshold: 25,
       text: { measured: '21.3ms', interval: '20.1ms … 22.8ms', threshold: '< 25ms' },
       verdict: 'PASS meshed.p99 < 25ms — meshed.p99 = 21.3ms (95% CI 20.1ms … 22.8ms); whole interval < 25ms',
+      validity: [],
     },
     {
       expression: 'meshed.p99 regresses < 10%',
@@ -39,6 +40,7 @@ const report: GateReport = {
       threshold: 0.1,
       text: { measured: '+31%', interval: '+22% … +40%', threshold: '< 10%' },
       verdict: 'FAIL meshed.p99 regresses < 10% — meshed.p99 increase vs baseline = +31% (95% CI +22% … +40%); whole interval violates < 10%',
+      validity: [],
     },
     {
       expression: 'meshed.p99 / direct.p99 < 1.3',
@@ -51,6 +53,7 @@ const report: GateReport = {
       threshold: 1.3,
       text: { measured: '1.27', interval: '1.21 … 1.34', threshold: '< 1.3' },
       verdict: 'INCONCLUSIVE meshed.p99 / direct.p99 < 1.3 — meshed.p99 / direct.p99 = 1.27 (95% CI 1.21 … 1.34); interval straddles 1.3: noise exceeds the margin (more repeats or a longer run narrow it)',
+      validity: [],
     },
     {
       expression: 'meshed.recovered',
@@ -63,6 +66,7 @@ const report: GateReport = {
       threshold: null,
       text: { measured: 'recovered in 3/3 repeats', interval: '', threshold: 'recovers in every repeat' },
       verdict: 'PASS meshed.recovered — recovered in 3/3 repeats, expected: recovers in every repeat',
+      validity: [],
     },
   ],
 };

@@ -53,12 +53,18 @@ function syntheticRepeat(spec: SyntheticArm, index: number, rng: Rng, merged: Hi
     startedAt: new Date(Date.UTC(2025, 2, 14, 9, 0, index * 30)).toISOString(),
     measuredMs,
     latencyMs: latency,
+    latencyAllMs: latency,
     requests,
+    failures: { byReason: errors > 0 ? { 'upstream-5xx': errors } : {} },
     achievedRps: n / (measuredMs / 1000),
     sendLatenessMs: latency,
     histogram: encodeHistogram(h),
+    histogramAll: encodeHistogram(h),
+    warmup: null,
     windows: [],
     services: [],
+    edges: [],
+    proxy: null,
   };
 }
 
@@ -76,14 +82,19 @@ function syntheticArm(spec: SyntheticArm, rng: Rng): ArmResult {
   return {
     name: spec.name,
     latencyMs: summarizeMs(merged),
+    latencyAllMs: summarizeMs(merged),
     requests,
+    failures: { byReason: {} },
     achievedRps: RATE,
+    goodputRps: RATE,
     errorRate: (requests.scheduled - requests.ok) / requests.scheduled,
     sendLatenessMs: summarizeMs(merged),
     histogram: encodeHistogram(merged),
+    histogramAll: encodeHistogram(merged),
     repeats,
     proxy: null,
     amplification: null,
+    edges: [],
     recovery: [],
   };
 }
@@ -101,9 +112,16 @@ export function syntheticResult(seed: number, arms: SyntheticArm[], gates: strin
     meshbenchVersion: '0.1.0',
     scenario,
     environment: { node: 'v20.19.0', platform: 'linux', arch: 'x64', kernel: 'synthetic', cpus: 2, cpuModel: 'synthetic', totalMemGiB: 8, backend: 'embedded' },
+    host: { cpus: 2, loadAverageBefore: [0.1, 0.1, 0.1], loadAverageAfter: [1, 0.5, 0.2], otherRunsBefore: [], otherRunsAfter: [] },
     arms: arms.map((a) => syntheticArm(a, rng)),
     comparison: null,
+    steadyState: null,
+    incidents: [],
     faults: [],
-    verdict: null,
+    conditions: [],
+    // Not analysed: these results exist to exercise the gate statistics, which a valid run reaches.
+    validity: { status: 'valid', reasons: [], checks: [] },
+    gates: null,
+    verdict: [],
   };
 }

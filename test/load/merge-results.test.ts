@@ -12,12 +12,16 @@ function hist(values: number[]): string {
 }
 
 function window(t: number, values: number[]): WindowPoint {
-  return { t, scheduled: values.length, sent: values.length, ok: values.length, errors: 0, timeouts: 0, dropped: 0, p50: 0, p99: 0, max: 0, histogram: hist(values) };
+  return { t, scheduled: values.length, sent: values.length, ok: values.length, errors: 0, timeouts: 0, dropped: 0, failures: {}, p50: 0, p99: 0, max: 0, p50All: 0, p99All: 0, histogram: hist(values), histogramAll: hist(values) };
 }
 
-function generator(values: number[], status: Record<string, number>, rps: number): LoadgenResult {
+function generator(values: number[], status: Record<string, number>, rps: number, warmupMs = 2000): LoadgenResult {
   const half = Math.floor(values.length / 2);
+  const failed = status['503'] ?? 0;
   return {
+    failures: failed ? { 'upstream-5xx': failed } : {},
+    histogramAll: hist(values),
+    warmup: { ms: warmupMs, endedBy: 'settled', windows: [] },
     startedAt: '2026-12-01T10:00:00.000Z',
     measuredMs: 2000,
     requests: { scheduled: values.length, sent: values.length, ok: values.length, errors: 0, timeouts: 0, dropped: 0, byStatus: status },
@@ -32,7 +36,7 @@ describe('merging generator pods', () => {
   it('is exact: the merge of two generators equals one generator that saw every request', () => {
     const a = Array.from({ length: 100 }, (_, i) => i + 1);
     const b = Array.from({ length: 100 }, (_, i) => 101 + i);
-    const merged = mergeLoadResults([generator(a, { '200': 100 }, 50), generator(b, { '200': 99, '503': 1 }, 50)], [1000, 1003]);
+    const merged = mergeLoadResults([generator(a, { '200': 100 }, 50), generator(b, { '200': 99, '503': 1 }, 50, 3000)], [1000, 1003]);
     const whole = summarizeMs(decodeHistogram(hist([...a, ...b])));
     const got = summarizeMs(decodeHistogram(merged.result.histogram));
     assert.deepEqual(got, whole);
@@ -42,6 +46,9 @@ describe('merging generator pods', () => {
     assert.equal(merged.result.measuredMs, 2000, 'the common measured span, not the sum');
     assert.equal(decodeHistogram(merged.result.sendLateness).totalCount, 200);
     assert.equal(merged.alignmentErrorMs, 3);
+    assert.deepEqual(merged.result.failures, { 'upstream-5xx': 1 }, 'failure reasons add');
+    assert.equal(merged.result.warmup.ms, 3000, 'the longest warmup, not the sum');
+    assert.equal(decodeHistogram(merged.result.histogramAll).totalCount, 200);
     // Window 1 holds each generator's second half; its percentiles come from the merged histogram.
     const w1 = merged.result.windows[1]!;
     assert.equal(w1.ok, 100);

@@ -8,6 +8,8 @@ function spec(overrides: Partial<LoadSpec> = {}): LoadSpec {
     rate: 100,
     arrival: 'constant',
     warmupS: 0,
+    warmupMaxS: 0,
+    warmupRequests: 1000,
     durationS: 10,
     ramp: null,
     maxInFlight: 100,
@@ -122,4 +124,14 @@ test('request classes are mixed by weight', () => {
 test('class weights that add up to zero are rejected', () => {
   const load = spec({ classes: [{ name: 'a', weight: 0, headers: {} }] });
   assert.throws(() => all(load), { code: 'load.class-weights' });
+});
+
+test('the measured arrivals do not depend on how long the warmup lasted', () => {
+  const load = spec({ arrival: 'poisson', rate: 300, warmupS: 1, warmupMaxS: 10, durationS: 3, classes: [{ name: 'a', weight: 1, headers: {} }, { name: 'b', weight: 1, headers: {} }] });
+  const endingAt = (endMs: number) => ({ boundaries: [1000, 2000, 3000, 4000, 5000], endsAt: (b: number) => b === endMs });
+  const measuredPart = (endMs: number) =>
+    measured([...arrivalSchedule(load, scheduleRngs(4), endingAt(endMs))]).map((a) => `${(a.atMs - endMs).toFixed(6)}:${a.requestClass?.name}`);
+  assert.deepEqual(measuredPart(2000), measuredPart(5000));
+  const warm = [...arrivalSchedule(load, scheduleRngs(4), endingAt(5000))].filter((a) => a.warmup);
+  assert.ok(warm.length > 1000 && warm.every((a) => a.atMs < 5000));
 });

@@ -34,6 +34,8 @@ function config(targets: string[], load: Partial<LoadSpec>): LoadgenConfig {
       rate: 200,
       arrival: 'constant',
       warmupS: 0.5,
+      warmupMaxS: 0.5,
+      warmupRequests: 1000,
       durationS: 2,
       ramp: null,
       maxInFlight: 100,
@@ -97,7 +99,7 @@ test('the worker offers 200 rps for 2 s and reports latency from the intended se
 
   assert.deepEqual(result.windows.map((w) => [w.t, w.scheduled, w.ok]), [[0, 200, 200], [1, 200, 200]]);
   // Progress carries the numbers; window histograms come only with the final result.
-  const numbers = ({ histogram: _, ...rest }: WindowPoint) => rest;
+  const numbers = ({ histogram: _, histogramAll: __, ...rest }: WindowPoint) => rest;
   assert.deepEqual(progress.map(numbers), result.windows.map(numbers), 'each window was reported once as progress');
   assert.equal(summarizeMs(decodeHistogram(result.windows[1]!.histogram)).count, 200);
   assert.deepEqual(events.filter((e) => e !== 'progress'), ['measure-start', 'done']);
@@ -132,8 +134,11 @@ test('a server that never answers produces counted timeouts; stop ends the run e
   assert.equal(r.errors, 0);
   assert.equal(r.sent, r.timeouts);
   assert.equal(r.scheduled, r.sent + r.dropped);
-  const latency = summarizeMs(decodeHistogram(result.histogram));
-  assert.ok(latency.p50 >= 200 && latency.p50 < 400, `timed-out requests are recorded at ~timeoutMs: ${latency.p50}`);
+  // Timeouts are failures: no successful latency, and the all-request latency sits at ~timeoutMs.
+  assert.equal(summarizeMs(decodeHistogram(result.histogram)).count, 0);
+  const all = summarizeMs(decodeHistogram(result.histogramAll));
+  assert.ok(all.p50 >= 200 && all.p50 < 400, `timed-out requests are recorded at ~timeoutMs among all requests: ${all.p50}`);
+  assert.deepEqual(result.failures, { 'client-timeout': r.timeouts });
 
   child.send({ type: 'stop' });
   assert.equal((await child.exited).code, 0);

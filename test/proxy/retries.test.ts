@@ -63,3 +63,25 @@ test('a connection refused before sending is retried even for POST', async () =>
     await proxy.close();
   }
 });
+
+test('per destination, attempts are counted per finished request: never above 1 + maxRetries each, fast failures apart', async () => {
+  const down = await startUpstream((_req, res) => res.writeHead(503).end());
+  upstreams.push(down);
+  // A generous budget, so every request uses all its retries; then the breaker ejects the only
+  // endpoint and requests fail fast without any attempt.
+  const retry = { ...testMesh().retry, maxRetries: 2, backoff: { baseMs: 0, maxMs: 0 }, budget: { percentCanRetry: 10, minRetriesPerSec: 1000, ttlMs: 10_000 } };
+  const breaker = { enabled: true, consecutiveFailures: 30, backoff: { minMs: 60_000, maxMs: 60_000, jitter: 0 } };
+  const proxy = await startProxy(proxyConfig(testMesh({ retry, breaker }), { users: [down] }));
+  try {
+    const replies = await drive(20, 1, () => request(proxy.port, 'users'));
+    const d = proxy.stats().destinations.users!;
+    assert.equal(d.requests, 20);
+    assert.equal(d.attempts, down.hits, 'every attempt that reached the endpoint is counted');
+    assert.equal(d.attempts, 30, '10 requests × 3 attempts until 30 consecutive failures eject the endpoint');
+    assert.equal(d.attempted, 10);
+    assert.ok(d.attempts / d.attempted <= 1 + retry.maxRetries);
+    assert.equal(replies.filter((r) => r.headers['x-meshbench-proxy-error'] === 'all-endpoints-ejected').length, 10, 'the rest failed fast, with no attempt');
+  } finally {
+    await proxy.close();
+  }
+});

@@ -8,8 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { gateOutcomes, gateRunResult } from '../../src/gate/evaluate.ts';
 import { writeReport } from '../../src/report/write-report.ts';
+import type { RunResult } from '../../src/result/types.ts';
 import { buildRunResult, buildScenario } from '../fixtures/run-result.ts';
+
+/** The retry-storm fixture as `meshbench run` writes it: gates judged and stored. */
+function judged(result: RunResult = buildRunResult()): RunResult {
+  return { ...result, gates: gateOutcomes(gateRunResult(result)) };
+}
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install -y chromium)`;
@@ -31,12 +38,14 @@ describe('HTML report in Chromium', { skip }, () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function open(sub: string, result = buildRunResult()): Promise<{ page: Page; problems: string[]; dialogs: string[] }> {
+  async function open(sub: string, result = judged()): Promise<{ page: Page; problems: string[]; dialogs: string[] }> {
     const written = await writeReport(result, join(dir, sub));
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems: string[] = [];
     const dialogs: string[] = [];
     page.on('console', (m) => {
+      // Chromium's advice about this test's own pixel reads is not a problem of the page.
+      if (m.text().includes('willReadFrequently')) return;
       if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -75,44 +84,83 @@ describe('HTML report in Chromium', { skip }, () => {
     });
   }
 
-  test('draws every chart with both arms, without errors, and shows verdict and table', async () => {
+  /** Coloured (non-grey) pixels inside each chart's plot area: anything drawn at all. */
+  function inkPixels(page: Page, id: string): Promise<number> {
+    return page.evaluate((canvasId) => {
+      const ChartJs = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): any } }).Chart;
+      const canvas = document.getElementById(canvasId) as HTMLCanvasElement;
+      const chart = ChartJs.getChart(canvas);
+      const ratio = canvas.width / canvas.clientWidth;
+      const a = chart.chartArea;
+      const img = canvas.getContext('2d')!.getImageData(a.left * ratio, a.top * ratio, (a.right - a.left) * ratio, (a.bottom - a.top) * ratio).data;
+      let n = 0;
+      for (let i = 0; i < img.length; i += 4) {
+        const [r, g, b, alpha] = [img[i]!, img[i + 1]!, img[i + 2]!, img[i + 3]!];
+        if (alpha > 200 && Math.max(r, g, b) - Math.min(r, g, b) > 60) n++;
+      }
+      return n;
+    }, id);
+  }
+
+  test('draws every chart, arms in their colours, without errors; gates, validity and verdict on top', async () => {
     const { page, problems } = await open('normal');
     const canvases = await armPixels(page);
     assert.deepEqual(
       canvases.map((c) => c.id),
-      ['chart-latency', 'chart-success', 'chart-amplification', 'chart-depth', 'chart-percentiles'],
+      ['chart-latency', 'chart-success', 'chart-failures', 'chart-amplification', 'chart-goodput', 'chart-depth-direct', 'chart-depth-meshed', 'chart-percentiles'],
     );
-    for (const c of canvases) {
-      assert.ok(c.datasets > 0, `${c.id} has no chart`);
+    for (const c of canvases) assert.ok(c.datasets > 0, `${c.id} has no chart`);
+    for (const c of canvases.filter((x) => !/failures|depth/.test(x.id))) {
       assert.ok(c.direct > 30, `${c.id}: direct line not drawn (${c.direct} px)`);
       assert.ok(c.meshed > 30, `${c.id}: meshed line not drawn (${c.meshed} px)`);
     }
-    const verdict = page.locator('#verdict');
-    assert.ok(await verdict.isVisible());
-    assert.match(await verdict.innerText(), /direct never recovered/);
-    assert.ok(await page.locator('#summary').isVisible());
-    assert.match(await page.locator('#summary').innerText(), /meshed/);
+    // Failure reasons and services have colours of their own (not the arms'): they must still be drawn.
+    for (const id of ['chart-failures', 'chart-depth-direct', 'chart-depth-meshed']) assert.ok((await inkPixels(page, id)) > 100, `${id} is blank`);
+    for (const id of ['#gates', '#validity', '#verdict', '#summary', '#proxy']) assert.ok(await page.locator(id).isVisible(), `${id} not visible`);
+    assert.match(await page.locator('#verdict').innerText(), /direct: p99 [\d.]+ ms before, no request succeeded during it/);
+    assert.match(await page.locator('#gates').innerText(), /Gates: 1 passed, 1 failed/);
     assert.match(await page.locator('#floor').innerText(), /^measurement floor: generator send lateness p50 [\d.]+ ms, p99 [\d.]+ ms/);
-    await page.screenshot({ path: '/tmp/report.png', fullPage: true });
+    await page.screenshot({ path: process.env.MESHBENCH_SCREENSHOT ?? join(dir, 'report.png'), fullPage: true });
     assert.deepEqual(problems, []);
   });
 
-  test('switching to repeat 1 redraws the time charts with that repeat', async () => {
+  test('a success line at 100 % stays visible above the frame, and nothing runs past the right edge', async () => {
+    const { page, problems } = await open('frame');
+    const topRow = await page.evaluate(() => {
+      const ChartJs = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): any } }).Chart;
+      const canvas = document.getElementById('chart-success') as HTMLCanvasElement;
+      const chart = ChartJs.getChart(canvas);
+      const ratio = canvas.width / canvas.clientWidth;
+      const y = chart.scales.y.getPixelForValue(100);
+      const a = chart.chartArea;
+      const img = canvas.getContext('2d')!.getImageData(a.left * ratio, (y - 2) * ratio, (a.right - a.left) * ratio, 4 * ratio).data;
+      let meshed = 0;
+      for (let i = 0; i < img.length; i += 4) if (Math.abs(img[i]! - 28) < 30 && Math.abs(img[i + 1]! - 126) < 30 && Math.abs(img[i + 2]! - 214) < 30) meshed++;
+      return { meshed, gapPx: y - a.top };
+    });
+    assert.ok(topRow.gapPx >= 3, `100 % sits ${topRow.gapPx} px below the top of the plot`);
+    assert.ok(topRow.meshed > 50, `the meshed line at 100 % is drawn (${topRow.meshed} px)`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(overflow, 0, 'the page does not scroll sideways');
+    assert.deepEqual(problems, []);
+  });
+
+  test('switching to the second repeat redraws the time charts with that repeat', async () => {
     const { page, problems } = await open('repeat');
     const firstPoint = () =>
       page.evaluate(() => {
         const ChartJs = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): any } }).Chart;
         const chart = ChartJs.getChart(document.getElementById('chart-latency') as HTMLCanvasElement);
-        return chart.data.datasets[1].data[0].y as number;
+        return chart.data.datasets[1].data[0].y as number | null;
       });
     const before = await firstPoint();
-    await page.selectOption('#repeat-select', '1');
+    await page.selectOption('#repeat-select', { value: '1' });
     const afterSwitch = await firstPoint();
-    const direct = buildRunResult().arms[0]!;
+    const direct = judged().arms[0]!;
     assert.equal(before, direct.repeats[0]!.windows[0]!.p99);
     assert.equal(afterSwitch, direct.repeats[1]!.windows[0]!.p99);
     const canvases = await armPixels(page);
-    for (const c of canvases) assert.ok(c.direct > 30 && c.meshed > 30, `${c.id} blank after switching repeat`);
+    for (const c of canvases.filter((x) => !/failures|depth/.test(x.id))) assert.ok(c.direct > 30 && c.meshed > 30, `${c.id} blank after switching repeat`);
     assert.deepEqual(problems, []);
   });
 

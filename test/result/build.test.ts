@@ -4,6 +4,7 @@ import { buildRunResult, errorRate } from '../../src/result/build.ts';
 import type { PhaseOutput } from '../../src/runner/phase.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 import { encodeHistogram, newHistogram, recordMs } from '../../src/stats/histogram.ts';
+import { windows as windowsOf } from '../fixtures/windows.ts';
 
 function hist(values: number[]): string {
   const h = newHistogram();
@@ -11,9 +12,9 @@ function hist(values: number[]): string {
   return encodeHistogram(h);
 }
 
-function phase(arm: 'direct' | 'meshed', repeat: number, latency: number, serviceArrivals: number[]): PhaseOutput {
+/** One phase: 100 requests (98 ok at `latency`, one 503 fast failure, one timeout); `attempts` per edge window. */
+function phase(arm: 'direct' | 'meshed', repeat: number, latency: number, attempts: number[]): PhaseOutput {
   const n = 100;
-  const windows = serviceArrivals.map((_, t) => ({ t, scheduled: 50, sent: 50, ok: 50, errors: 0, timeouts: 0, dropped: 0, p50: latency, p99: latency, max: latency, histogram: '' }));
   return {
     arm,
     repeat,
@@ -22,17 +23,20 @@ function phase(arm: 'direct' | 'meshed', repeat: number, latency: number, servic
       startedAt: '2026-11-24T00:00:00Z',
       measuredMs: 2000,
       requests: { scheduled: n, sent: n, ok: n - 2, errors: 1, timeouts: 1, dropped: 0, byStatus: { '200': n - 2, '503': 1 } },
+      failures: { 'proxy:shed': 1, 'client-timeout': 1 },
       achievedRps: 50,
-      histogram: hist(Array.from({ length: n }, () => latency)),
+      histogram: hist(Array.from({ length: n - 2 }, () => latency)),
+      histogramAll: hist([...Array.from({ length: n - 2 }, () => latency), 0.5, 1000]),
       sendLateness: hist([0.05, 0.1]),
-      windows,
+      warmup: { ms: 3000, endedBy: 'settled', windows: [] },
+      windows: windowsOf(attempts.map(() => [latency, 1])),
     },
-    services: [
-      { service: 'frontend', windows: serviceArrivals.map((_, t) => ({ t, arrivals: 50, completed: 50, expired: 0, inFlight: 0, queueDepth: 0 })) },
-      { service: 'users', windows: serviceArrivals.map((a, t) => ({ t, arrivals: a, completed: a, expired: 0, inFlight: 0, queueDepth: 0 })) },
-    ],
+    services: [{ service: 'users', windows: attempts.map((a, t) => ({ t, arrivals: a, completed: a, expired: 0, inFlight: 0, queueDepth: 0 })) }],
+    edges: [{ from: 'frontend', to: 'users', caller: arm === 'direct' ? 'app' : 'proxy', windows: attempts.map((a, t) => ({ t, requests: 50, attempts: a, attempted: 50, arrivals: a })) }],
     faults: [],
-    proxy: arm === 'meshed' ? { counters: { retries: 3 }, audit: [] } : null,
+    conditions: [],
+    proxy: arm === 'meshed' ? { counters: { retries: 3 }, audit: [], destinations: {} } : null,
+    proxyUsage: arm === 'meshed' ? { counters: { requests: 200, retries: 3 }, cpuSeconds: 0.04, rssBytes: 80e6 } : null,
   };
 }
 
@@ -43,29 +47,43 @@ const meta = {
   finishedAt: 'b',
   meshbenchVersion: '0.1.0',
   environment: { node: 'v20', platform: 'linux', arch: 'x64', kernel: '6', cpus: 2, cpuModel: 'x', totalMemGiB: 24, backend: 'embedded' as const },
+  host: { cpus: 2, loadAverageBefore: [0.1, 0.1, 0.1] as [number, number, number], loadAverageAfter: [1, 0.5, 0.2] as [number, number, number], otherRunsBefore: [], otherRunsAfter: [] },
 };
 
-test('repeats are merged per arm and the comparison is meshed minus direct', () => {
+test('repeats are merged per arm; latency is of successes, all-request latency and failures by reason beside it', () => {
   const result = buildRunResult(scenario, [phase('direct', 0, 10, [50, 50]), phase('meshed', 0, 12, [50, 50]), phase('direct', 1, 10, [50, 50]), phase('meshed', 1, 12, [50, 50])], meta);
   assert.equal(result.schema, 'meshbench.run-result');
+  assert.equal(result.version, 2);
   assert.deepEqual(result.arms.map((a) => a.name), ['direct', 'meshed']);
   const [direct, meshed] = result.arms;
   assert.equal(direct!.repeats.length, 2);
-  assert.equal(direct!.latencyMs.count, 200);
-  assert.equal(direct!.requests.sent, 200);
+  assert.equal(direct!.latencyMs.count, 196, 'only the successes');
+  assert.equal(direct!.latencyAllMs.count, 200);
+  assert.ok(direct!.latencyAllMs.max > 999, 'the timeout is in the all-request latency');
+  assert.ok(direct!.latencyMs.max < 11, 'and not in the headline latency');
+  assert.deepEqual(direct!.failures.byReason, { 'proxy:shed': 2, 'client-timeout': 2 });
+  assert.equal(direct!.goodputRps, 196 / 4);
   assert.equal(direct!.requests.byStatus['503'], 2);
   assert.ok(Math.abs(result.comparison!.addedMs.p50 - 2) < 0.05);
   assert.ok(Math.abs(result.comparison!.ratio.p99 - 1.2) < 0.01);
-  assert.equal(meshed!.proxy!.counters.retries, 3);
-  assert.deepEqual(meshed!.proxy!.config, { port: 4140 });
+  assert.deepEqual(result.host.loadAverageBefore, [0.1, 0.1, 0.1]);
 });
 
-test('amplification is the most amplified service per client request', () => {
+test('the proxy report holds what it did and cost over the measured parts', () => {
+  const result = buildRunResult(scenario, [phase('direct', 0, 10, [50]), phase('meshed', 0, 12, [50]), phase('direct', 1, 10, [50]), phase('meshed', 1, 12, [50])], meta);
+  const proxy = result.arms[1]!.proxy!;
+  assert.equal(proxy.counters.retries, 6);
+  assert.ok(Math.abs(proxy.cpuPerKiloRps! - (1000 * 0.08) / 400) < 1e-12, 'CPU-seconds per 1 000 proxied requests = cores at 1 000 rps');
+  assert.equal(proxy.rssBytes, 80e6);
+  assert.equal(result.arms[0]!.proxy, null);
+});
+
+test('amplification is per call edge: attempts ÷ attempted requests, the worst edge for the arm', () => {
   const result = buildRunResult(scenario, [phase('direct', 0, 10, [50, 200]), phase('meshed', 0, 10, [50, 55])], meta);
   const [direct, meshed] = result.arms;
-  assert.equal(direct!.amplification!.peak, 4);
-  assert.equal(direct!.amplification!.mean, 2.5);
+  assert.deepEqual(direct!.amplification, { peak: 4, mean: 2.5, edge: 'frontend->users' });
   assert.equal(meshed!.amplification!.peak, 1.1);
+  assert.equal(direct!.edges[0]!.caller, 'app');
 });
 
 test('error rate counts every scheduled request that did not succeed', () => {

@@ -12,6 +12,7 @@ const counters = (arrivals: number, extra: Partial<ServiceCounters> = {}): Servi
   queueDepth: 0,
   poolInUse: 0,
   downstreamAttempts: 0,
+  calls: {},
   ...extra,
 });
 

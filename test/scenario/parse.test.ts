@@ -62,6 +62,8 @@ test('a minimal scenario gets every documented default', () => {
     rate: 100,
     arrival: 'constant',
     warmupS: 2,
+    warmupMaxS: 10,
+    warmupRequests: 300,
     durationS: 5,
     ramp: null,
     maxInFlight: 100,
@@ -79,6 +81,7 @@ test('a minimal scenario gets every documented default', () => {
   });
   assert.equal(s.mesh.retry.budget.percentCanRetry, 0.2);
   assert.equal(s.mesh.breaker.backoff.minMs, 1_000);
+  assert.deepEqual(s.conditions, []);
   assert.deepEqual(s.faults, []);
   assert.deepEqual(s.gates, []);
   assert.deepEqual(s.gateOptions, { inconclusive: 'pass', confidence: 0.95 });
@@ -123,6 +126,8 @@ load:
   rate: 800
   arrival: poisson
   warmup: 500ms
+  warmupMax: 5s
+  warmupRequests: 300
   duration: 1m
   maxInFlight: 2000
   timeout: 3s
@@ -154,6 +159,12 @@ mesh:
   limits: {maxHeaderBytes: 8192, headerTimeout: 5s, idleTimeout: 30s}
   deploy: sidecar
   resources: {requests: {cpu: 0.1, memory: 64Mi}, limits: {cpu: 1, memory: 1Gi}}
+conditions:
+  - {kind: latency, target: frontend->user-service, latency: 35ms, jitter: 10ms, name: Oslo to Frankfurt}
+  - {kind: loss, target: frontend->audit, percent: 2}
+  - {kind: cpu-steal, target: "user-service#0", percent: 20, period: 50ms}
+  - {kind: noisy-neighbour, target: audit, hogs: 2}
+  - {kind: bandwidth, target: frontend->audit, rate: 100}
 faults:
   - {kind: latency, target: frontend->user-service, at: 10s, duration: 5s, latency: 25ms, jitter: 5ms, toxicity: 0.5, stream: upstream}
   - {kind: slicer, target: frontend->audit, at: 1s, duration: 1s, averageSize: 64, sizeVariation: 16, delay: 2ms}
@@ -201,6 +212,8 @@ toxiproxy: http://127.0.0.1:8474
     rate: 800,
     arrival: 'poisson',
     warmupS: 0.5,
+    warmupMaxS: 5,
+    warmupRequests: 300,
     durationS: 60,
     ramp: null,
     maxInFlight: 2_000,
@@ -259,6 +272,13 @@ toxiproxy: http://127.0.0.1:8474
     { name: 'cpu-steal user-service#1', target: { kind: 'service', service: 'user-service', replica: 1 }, atMs: 1_000, durationMs: 2_000, kind: 'cpu-steal', percent: 20, periodMs: 100 },
     { name: 'the lock', target: { kind: 'service', service: 'user-service', replica: null }, atMs: 20_000, durationMs: 3_000, kind: 'db-lock' },
     { name: 'restart audit', target: { kind: 'service', service: 'audit', replica: null }, atMs: 30_000, durationMs: 0, kind: 'restart' },
+  ]);
+  assert.deepEqual(s.conditions, [
+    { name: 'Oslo to Frankfurt', target: { kind: 'link', from: 'frontend', to: 'user-service' }, kind: 'latency', attributes: { latency: 35, jitter: 10 }, toxicity: 1, stream: 'downstream' },
+    { name: 'loss frontend->audit', target: { kind: 'link', from: 'frontend', to: 'audit' }, kind: 'loss', percent: 2, allowEmulation: false },
+    { name: 'cpu-steal user-service#0', target: { kind: 'service', service: 'user-service', replica: 0 }, kind: 'cpu-steal', percent: 20, periodMs: 50 },
+    { name: 'noisy-neighbour audit', target: { kind: 'service', service: 'audit', replica: null }, kind: 'noisy-neighbour', hogs: 2 },
+    { name: 'bandwidth frontend->audit', target: { kind: 'link', from: 'frontend', to: 'audit' }, kind: 'bandwidth', attributes: { rate: 100 }, toxicity: 1, stream: 'downstream' },
   ]);
   assert.deepEqual(s.gates, ['meshed.p99 < 25ms']);
   assert.deepEqual(s.gateOptions, { inconclusive: 'fail', confidence: 0.9 });
@@ -363,6 +383,30 @@ test('fault windows, replica indexes and kind parameters are checked against the
   assert.match(wrongParam.hint, /jitter is a parameter of latency faults/);
   const missing = problemAt(problemsOf(WITH_FAULT('{kind: loss, target: frontend->user-service, at: 1s, duration: 1s}')), 'faults[0].percent');
   assert.equal(missing.message, 'is required');
+});
+
+test('a fault that covers the whole measured part is refused with the hint to make it a condition', () => {
+  const whole = problemAt(problemsOf(WITH_FAULT('{kind: cpu-steal, target: user-service, at: 0s, duration: 5s, percent: 20}')), 'faults[0].duration');
+  assert.match(whole.message, /covering the whole measured part \(5s\): nothing is measured before it to compare with, nor after it to recover in/);
+  assert.match(whole.hint, /move it to conditions:/);
+  // Not a whole second before it or after it is the same thing.
+  problemAt(problemsOf(WITH_FAULT('{kind: latency, target: frontend->user-service, at: 500ms, duration: 4s, latency: 30ms}')), 'faults[0].duration');
+  const lock = problemAt(problemsOf(WITH_FAULT('{kind: db-lock, target: user-service, at: 0s, duration: 5s}')), 'faults[0].duration');
+  assert.doesNotMatch(lock.hint, /conditions/, 'a DB lock cannot be a condition; the hint says to shorten it');
+  assert.match(lock.hint, /start it later or end it earlier/);
+  // An incident with a second before and after it is fine.
+  assert.equal(parseScenario(MINIMAL + 'faults:\n  - {kind: db-lock, target: user-service, at: 1s, duration: 3s}\n', 't.yaml').faults.length, 1);
+});
+
+test('conditions take no at or duration, and only always-on kinds', () => {
+  const withCondition = (c: string) => `${MINIMAL}conditions:\n  - ${c}\n`;
+  const at = problemAt(problemsOf(withCondition('{kind: latency, target: frontend->user-service, latency: 30ms, at: 1s}')), 'conditions[0].at');
+  assert.match(at.hint, /on for the whole phase .* has no at or duration; for an incident .* put it under faults:/);
+  const lock = problemAt(problemsOf(withCondition('{kind: db-lock, target: user-service}')), 'conditions[0].kind');
+  assert.match(lock.message, /db-lock is an incident with a start and an end, not an always-on condition/);
+  assert.match(lock.hint, /put it under faults:/);
+  const target = problemAt(problemsOf(withCondition('{kind: cpu-steal, target: frontend->user-service, percent: 20}')), 'conditions[0].target');
+  assert.match(target.message, /cannot target a link/);
 });
 
 test('topology cross-checks: entry, cycles, zones, replicas, names', () => {

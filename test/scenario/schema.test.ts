@@ -91,7 +91,7 @@ test('every shipped scenario uses only keys the schema knows', async () => {
     const visit = (value: unknown, path: string): void => {
       if (Array.isArray(value)) {
         for (const item of value) {
-          const kind = path === 'faults' ? (item as { kind?: unknown }).kind : undefined;
+          const kind = path === 'faults' || path === 'conditions' ? (item as { kind?: unknown }).kind : undefined;
           visit(item, typeof kind === 'string' ? `${path}[${kind}]` : `${path}[]`);
         }
         return;

@@ -119,3 +119,38 @@ test('context headers (request class) are passed on to downstream calls', async 
   const remaining = Number(seen[DEADLINE_HEADER]);
   assert.ok(remaining > 400 && remaining <= 500, `the remaining deadline is passed on, got ${remaining}`);
 });
+
+test('a naive caller counts each finished call and the attempts it took: never more than 1 + retries', async () => {
+  const blackhole = http.createServer(() => {
+    /* never answers */
+  });
+  await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
+  running.push({ close: () => new Promise<void>((r) => { blackhole.closeAllConnections(); blackhole.close(() => r()); }) });
+  const port = (blackhole.address() as AddressInfo).port;
+  const s = await service({
+    name: 'frontend',
+    serviceTime: { kind: 'fixed', ms: 0 },
+    calls: [{ service: 'users', targets: [`127.0.0.1:${port}`], hostHeader: 'users', retry: { timeoutMs: 30, retries: 2, backoffMs: 0 } }],
+  });
+  const replies = await Promise.all([1, 2, 3, 4, 5].map(() => get(s.port)));
+  assert.ok(replies.every((r) => r.status === 504));
+  const c = s.counters();
+  assert.deepEqual(c.calls, { users: { requests: 5, attempts: 15 } });
+  assert.equal(c.downstreamAttempts, 15);
+});
+
+test('a call the mesh proxy refused passes the proxy\'s reason on, so the client can count it', async () => {
+  const refusing = http.createServer((_req, res) => res.writeHead(503, { 'x-meshbench-proxy-error': 'all-endpoints-ejected' }).end());
+  await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r));
+  running.push({ close: () => new Promise<void>((r) => { refusing.closeAllConnections(); refusing.close(() => r()); }) });
+  const s = await service({
+    name: 'frontend',
+    serviceTime: { kind: 'fixed', ms: 0 },
+    calls: [{ service: 'users', targets: [`127.0.0.1:${(refusing.address() as AddressInfo).port}`], hostHeader: 'users', retry: { timeoutMs: null, retries: 0, backoffMs: 0 } }],
+  });
+  const reply = await new Promise<http.IncomingMessage>((resolve, reject) => http.get({ host: '127.0.0.1', port: s.port, path: '/', agent: false }, resolve).on('error', reject));
+  reply.resume();
+  assert.equal(reply.statusCode, 502);
+  assert.equal(reply.headers['x-meshbench-proxy-error'], 'all-endpoints-ejected');
+  assert.deepEqual(s.counters().calls, { users: { requests: 1, attempts: 1 } });
+});

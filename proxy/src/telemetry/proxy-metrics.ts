@@ -19,15 +19,21 @@ const zeroClasses = (): ClassCounts => ({ '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0
 export class RouteMetrics {
   readonly responses = zeroClasses();
   readonly latency = new LatencyHistogram();
+  /** Attempts sent to endpoints by finished requests, retries included. */
+  attempts = 0;
+  /** Finished requests that sent at least one attempt (the rest failed fast in the proxy). */
+  attempted = 0;
 
   constructor(
     readonly destination: string,
     readonly route: string,
   ) {}
 
-  record(status: number, ms: number): void {
+  record(status: number, ms: number, attempts = 0): void {
     this.responses[statusClass(status)]++;
     this.latency.observe(ms);
+    this.attempts += attempts;
+    if (attempts > 0) this.attempted++;
   }
 }
 

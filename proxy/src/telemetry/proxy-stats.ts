@@ -36,6 +36,15 @@ export function proxyStats(metrics: ProxyMetrics): ProxyStats {
   }
   for (const [reason, n] of metrics.proxyErrors) add(`proxy_error_${reason.replace(/-/g, '_')}`, n);
 
+  const destinations: ProxyStats['destinations'] = {};
+  for (const r of metrics.routes) {
+    if (r.route === 'no-route') continue;
+    const d = (destinations[r.destination] ??= { requests: 0, attempts: 0, attempted: 0 });
+    d.requests += r.latency.count;
+    d.attempts += r.attempts;
+    d.attempted += r.attempted;
+  }
+
   const audit = new Map<string, { route: string; zone: string; requests: number }>();
   for (const row of metrics.audit()) {
     const key = `${row.route}\0${row.zone}`;
@@ -43,7 +52,7 @@ export function proxyStats(metrics: ProxyMetrics): ProxyStats {
     sum.requests += row.requests;
     audit.set(key, sum);
   }
-  return { counters, audit: [...audit.values()] };
+  return { counters, audit: [...audit.values()], destinations };
 }
 
 export function liveState(metrics: ProxyMetrics, destinations: readonly Destination[], now: number): unknown {

@@ -9,12 +9,13 @@ import { startFault } from './fault-driver.ts';
 import { startLoadGenerator } from './load-generator.ts';
 import { startTopology, type RunningTopology, type TopologyContext } from './topology.ts';
 import { needsToxiproxy, startToxiproxy } from './toxiproxy-server.ts';
+import { injections } from '../../scenario/injections.ts';
 
 export const embeddedBackend: Backend = {
   kind: 'embedded',
 
   async preflight(scenario) {
-    const problems = checkFaultSupport(scenario.faults, await detectCapabilities());
+    const problems = checkFaultSupport(injections(scenario), await detectCapabilities());
     if (problems.length > 0) {
       throw environmentError(
         'E_FAULT_UNSUPPORTED',

@@ -13,6 +13,7 @@ import { startChild, type Child } from '../../runtime/child.ts';
 import type { Ledger } from '../../runtime/ledger.ts';
 import { processUsage } from '../../runtime/process-usage.ts';
 import type { Teardown } from '../../runtime/teardown.ts';
+import { injections } from '../../scenario/injections.ts';
 import type { ArmName, Scenario, ServiceSpec } from '../../scenario/types.ts';
 import { NO_APP_RETRIES, type DownstreamConfig, type ServiceCommand, type ServiceConfig, type ServiceCounters, type ServiceEvent } from '../../services/protocol.ts';
 import type { ProxyConfig } from '../../../proxy/src/config.ts';
@@ -25,6 +26,8 @@ type ProxyEvent = { type: 'ready'; port: number; adminPort: number } | ({ type: 
 export interface ProxyStatsMessage {
   counters: Record<string, number>;
   audit: Array<{ route: string; zone: string; requests: number }>;
+  /** Per destination: finished requests, the attempts they sent, and how many sent any. */
+  destinations: Record<string, { requests: number; attempts: number; attempted: number }>;
 }
 
 export interface Replica {
@@ -96,7 +99,7 @@ export function linkKey(from: string, to: string): string {
 
 function toxicLinks(scenario: Scenario): Set<string> {
   const links = new Set<string>();
-  for (const f of scenario.faults) {
+  for (const f of injections(scenario)) {
     if (f.target.kind === 'link' && 'attributes' in f) links.add(linkKey(f.target.from, f.target.to));
   }
   return links;
@@ -272,7 +275,7 @@ export async function startTopology(scenario: Scenario, arm: ArmName, ctx: Topol
       proxy.child.send({ type: 'stats' });
       const answer = await wait;
       if (!answer) return null;
-      return { counters: { ...answer.counters, ...(await usageCounters(proxy.child.pid)) }, audit: answer.audit };
+      return { counters: { ...answer.counters, ...(await usageCounters(proxy.child.pid)) }, audit: answer.audit, destinations: answer.destinations };
     },
     async killReplica(replica) {
       replica.child.process.kill('SIGKILL');

@@ -5,9 +5,10 @@ import { startChild } from '../../runtime/child.ts';
 import type { Ledger } from '../../runtime/ledger.ts';
 import type { Teardown } from '../../runtime/teardown.ts';
 import { TOXIC_KINDS, type Scenario } from '../../scenario/types.ts';
+import { injections } from '../../scenario/injections.ts';
 
 export function needsToxiproxy(scenario: Scenario): boolean {
-  return scenario.faults.some((f) => (TOXIC_KINDS as readonly string[]).includes(f.kind));
+  return injections(scenario).some((f) => (TOXIC_KINDS as readonly string[]).includes(f.kind));
 }
 
 export async function startToxiproxy(url: string | null, teardown: Teardown, ledger: Ledger): Promise<string> {

@@ -25,6 +25,7 @@ import { startAgentFault } from './pod-faults-client.ts';
 import { isPodReady, PodWatch } from './pod-watch.ts';
 import { deleteRunObjects } from './run-objects-cleanup.ts';
 import { serverSideApply } from './server-side-apply.ts';
+import { injections } from '../../scenario/injections.ts';
 
 const READY_TIMEOUT_MS = 180_000;
 
@@ -35,7 +36,7 @@ function spec(scenario: Scenario): KubernetesBackendSpec {
 
 /** Faults the kubernetes backend cannot inject yet, with the reason (refused before anything starts). */
 export function unsupportedFaults(scenario: Scenario): string[] {
-  return scenario.faults
+  return injections(scenario)
     .filter((f) => (TOXIC_KINDS as readonly string[]).includes(f.kind))
     .map((f) => `${f.name} (${f.kind}): Toxiproxy toxics are not available on the kubernetes backend in this version (no Toxiproxy Deployment yet)`);
 }
@@ -274,9 +275,19 @@ async function startArm(c: ArmContext): Promise<ArmTopology> {
   };
 }
 
-/** The proxies' counters summed, their audits summed per route and zone. */
+/** The proxies' counters summed, their audits summed per route and zone, their per-destination
+ * counts summed per destination. */
 export function mergeProxyStats(docs: ProxyStatsDocument[]): ProxyStats {
   const counters: Record<string, number> = {};
+  const destinations: ProxyStats['destinations'] = {};
+  for (const d of docs) {
+    for (const [name, c] of Object.entries(d.destinations ?? {})) {
+      const sum = (destinations[name] ??= { requests: 0, attempts: 0, attempted: 0 });
+      sum.requests += c.requests;
+      sum.attempts += c.attempts;
+      sum.attempted += c.attempted;
+    }
+  }
   const audit = new Map<string, { route: string; zone: string; requests: number }>();
   for (const d of docs) {
     for (const [k, v] of Object.entries(d.counters)) counters[k] = (counters[k] ?? 0) + v;
@@ -287,5 +298,5 @@ export function mergeProxyStats(docs: ProxyStatsDocument[]): ProxyStats {
       audit.set(key, row);
     }
   }
-  return { counters, audit: [...audit.values()] };
+  return { counters, audit: [...audit.values()], destinations };
 }

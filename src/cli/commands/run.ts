@@ -2,11 +2,11 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { badInput, ExitCode } from '../../core/errors.ts';
-import { gateRunResult } from '../../gate/evaluate.ts';
+import { gateOutcomes, gateRunResult } from '../../gate/evaluate.ts';
 import { renderSummaryTable } from '../../report/text-table.ts';
 import { writeReport } from '../../report/write-report.ts';
 import { runScenario } from '../../runner/run-scenario.ts';
-import { applyOverrides, type ScenarioOverrides } from '../../scenario/overrides.ts';
+import { applyOverrides, durationNotices, type ScenarioOverrides } from '../../scenario/overrides.ts';
 import { loadScenario } from '../../scenario/parse.ts';
 import { action } from '../action.ts';
 
@@ -59,22 +59,21 @@ export function register(program: Command): void {
         };
         const scenario = applyOverrides(await loadScenario(file), overrides);
         const runDir = flags.out ?? path.join('reports', `${path.basename(file, path.extname(file))}-${timestamp(new Date())}`);
-        const result = await runScenario(scenario, {
+        if (!flags.quiet) for (const notice of durationNotices(scenario)) process.stderr.write(`${notice}\n`);
+        const measured = await runScenario(scenario, {
           runDir,
           quiet: flags.quiet ?? false,
           tty: process.stderr.isTTY === true,
           toxiproxyUrl: flags.toxiproxy ?? null,
         });
+        // Gate outcomes go into result.json, summary.md and the report, not only to stdout.
+        const gates = gateRunResult(measured, {});
+        const result = { ...measured, gates: gateOutcomes(gates) };
         const written = await writeReport(result, runDir);
         process.stdout.write(`\n${renderSummaryTable(result)}\n`);
-        let exit: number = ExitCode.ok;
-        if (scenario.gates.length > 0) {
-        const gates = gateRunResult(result, {});
-          for (const gate of gates.gates) process.stdout.write(`${gate.verdict}\n`);
-          exit = gates.exitCode;
-        }
+        for (const gate of gates.gates) process.stdout.write(`${gate.verdict}\n`);
         process.stdout.write(`result: ${written.json}\nreport: ${written.html}\n`);
-        return exit;
+        return scenario.gates.length > 0 ? gates.exitCode : ExitCode.ok;
       }),
     );
 }

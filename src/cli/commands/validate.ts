@@ -16,7 +16,7 @@ export function register(program: Command): void {
         process.stdout.write(
           `${file}: ok — "${s.name}": ${s.topology.services.length} services (${replicas} replicas), ` +
             `${s.load.rate} rps ${s.load.arrival} for ${s.load.durationS} s, arms ${s.arms.join(' vs ')}, ` +
-            `${s.repeats} repeat(s), ${s.faults.length} fault(s), ${s.gates.length} gate(s)\n`,
+            `${s.repeats} repeat(s), ${s.conditions.length} condition(s), ${s.faults.length} fault(s), ${s.gates.length} gate(s)\n`,
         );
         return ExitCode.ok;
       }),

@@ -10,12 +10,13 @@ import type { V1DaemonSet, V1Secret } from '@kubernetes/client-node';
 import type { FaultKind, Scenario } from '../../../scenario/types.ts';
 import { meshbenchContainer } from './image.ts';
 import { componentLabels, namespaceOf } from './labels.ts';
+import { injections } from '../../../scenario/injections.ts';
 
 export const CHAOS_AGENT_NAME = 'chaos-agent';
 const POD_LEVEL_FAULTS: readonly FaultKind[] = ['loss', 'partition', 'cpu-steal', 'noisy-neighbour'];
 
 export function needsChaosAgent(scenario: Scenario): boolean {
-  return scenario.faults.some((f) => POD_LEVEL_FAULTS.includes(f.kind));
+  return injections(scenario).some((f) => POD_LEVEL_FAULTS.includes(f.kind));
 }
 
 export const CHAOS_AGENT_PORT = 9997;
