@@ -2,12 +2,15 @@
 // and are checked with the same care as the file, so a flag cannot produce an invalid run.
 import { badInput } from '../core/errors.ts';
 import { ARM_NAMES, type ArmName, type Scenario } from './types.ts';
+import { capQuoted, isHttpUrl } from './yaml-reader.ts';
 
 export interface ScenarioOverrides {
   arms?: string[] | undefined;
   durationS?: number | undefined;
   seed?: number | undefined;
   repeats?: number | undefined;
+  /** --toxiproxy: checked like the scenario's `toxiproxy:` field. */
+  toxiproxyUrl?: string | undefined;
 }
 
 export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenario {
@@ -37,6 +40,12 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
   if (o.seed !== undefined) {
     if (!Number.isInteger(o.seed) || o.seed > 0xffffffff) throw badInput('E_FLAG', `--seed must be a whole number from 0 to 4294967295, got ${o.seed}`, 'For example --seed 7');
     out.seed = o.seed;
+  }
+  if (o.toxiproxyUrl !== undefined) {
+    if (!isHttpUrl(o.toxiproxyUrl)) {
+      throw badInput('E_FLAG', `--toxiproxy ${capQuoted(JSON.stringify(o.toxiproxyUrl))} is not an http URL`, 'Give the toxiproxy-server API address, e.g. --toxiproxy http://127.0.0.1:8474, or leave it out to use the bundled server.');
+    }
+    out.toxiproxyUrl = o.toxiproxyUrl;
   }
   if (o.repeats !== undefined) {
     if (o.repeats < 1 || o.repeats > 100 || !Number.isInteger(o.repeats)) throw badInput('E_FLAG', `--repeats must be a whole number from 1 to 100, got ${o.repeats}`, 'For example --repeats 3');

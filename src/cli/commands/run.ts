@@ -44,6 +44,7 @@ export function register(program: Command): void {
           durationS: flags.duration === undefined ? undefined : parseNumber('--duration', flags.duration),
           seed: flags.seed === undefined ? undefined : parseNumber('--seed', flags.seed),
           repeats: flags.repeats === undefined ? undefined : parseNumber('--repeats', flags.repeats),
+          toxiproxyUrl: flags.toxiproxy,
         };
         const scenario = applyOverrides(await loadScenario(file), overrides);
         const runDir = flags.out ?? path.join('reports', `${path.basename(file, path.extname(file))}-${timestamp(new Date())}`);
