@@ -59,7 +59,9 @@ export function parseScenario(text: string, file: string, machine: MachineFacts 
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   const ctx = new ReadContext(file, doc, lines);
   if (doc.errors.length > 0) {
-    for (const err of doc.errors) reportSyntaxError(ctx, text, err.code, err.message, err.pos[0]);
+    // A tab in the indentation confuses the parser about every line after it: report only that.
+    const tabs = doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
+    for (const err of tabs.length > 0 ? tabs : doc.errors) reportSyntaxError(ctx, text, err.code, err.message, err.pos[0]);
     fail(ctx);
   }
   const rootNode = ctx.resolve(doc.contents);

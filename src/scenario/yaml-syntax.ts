@@ -14,9 +14,12 @@ export interface TextProblem {
   hint: string;
 }
 
-/** The first `[` or `{` nested deeper than MAX_NESTING (quotes and comments skipped), or null. */
+/**
+ * Flow collections (`[`, `{`) nested deeper than MAX_NESTING, reported at the outermost one of
+ * that nest (where the value starts), or null. Quotes and comments are skipped.
+ */
 export function tooDeep(text: string): TextProblem | null {
-  let depth = 0;
+  const open: number[] = [];
   let quote: string | null = null;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
@@ -32,11 +35,12 @@ export function tooDeep(text: string): TextProblem | null {
     } else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(text[i - 1]!))) {
       quote = c;
     } else if (c === '[' || c === '{') {
-      if (++depth > MAX_NESTING) {
-        return { offset: i, message: `nested more than ${MAX_NESTING} levels deep`, hint: 'a scenario needs a few levels of nesting; check for unbalanced [ or {' };
+      open.push(i);
+      if (open.length > MAX_NESTING) {
+        return { offset: open[0]!, message: `nested more than ${MAX_NESTING} levels deep`, hint: 'a scenario needs a few levels of nesting; check for unbalanced [ or {' };
       }
     } else if (c === ']' || c === '}') {
-      depth = Math.max(0, depth - 1);
+      open.pop();
     }
   }
   return null;
