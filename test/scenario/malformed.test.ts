@@ -5,37 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { main } from '../../src/cli/main.ts';
+import { childPids as children, cli } from './cli-in-process.ts';
 
 const repo = join(import.meta.dirname, '../..');
 const dir = join(import.meta.dirname, 'malformed');
-
-/** Runs the CLI in this process; returns the exit code and what it wrote to stderr. */
-async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
-  const write = process.stderr.write;
-  let stderr = '';
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'meshbench', ...args]);
-    return { code, stderr };
-  } finally {
-    process.stderr.write = write;
-    process.exitCode = undefined;
-  }
-}
-
-/** Child processes of this process (a run that started anything would have some). */
-function children(): number[] {
-  return readdirSync(`/proc/${process.pid}/task`).flatMap((task) =>
-    readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
-  );
-}
 
 test('the corpus has at least 60 malformed scenarios, each with one expected problem', async () => {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml'));
