@@ -1,8 +1,10 @@
 // Why: every downstream command reads results through here, so an unreadable file, a file that
-// is not a meshbench result, or a version this meshbench does not know fails the same clear way.
+// is not a meshbench result, a version this meshbench does not know, or a document with a missing
+// or corrupt field (validate.ts) fails the same clear way: bad input, naming the field.
 import { readFile } from 'node:fs/promises';
 import { badInput } from '../core/errors.ts';
 import { RESULT_SCHEMA, RESULT_VERSION, type RunResult } from './types.ts';
+import { resultProblems } from './validate.ts';
 
 export async function readRunResult(file: string): Promise<RunResult> {
   let text: string;
@@ -23,6 +25,12 @@ export async function readRunResult(file: string): Promise<RunResult> {
   }
   if (version !== RESULT_VERSION) {
     throw badInput('E_RESULT_VERSION', `${file} is run-result version ${JSON.stringify(version)}; this meshbench reads version ${RESULT_VERSION}`, 'Re-run the scenario with this meshbench, or use the meshbench version that wrote it.');
+  }
+  const problems = resultProblems(doc);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 10).map((p) => `  ${p}`).join('\n');
+    const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : '';
+    throw badInput('E_RESULT_INVALID', `${file} is not a sound run result:\n${shown}${more}`, 'It was changed or cut short after `meshbench run` wrote it; re-run the scenario, or restore the file.');
   }
   return doc as RunResult;
 }

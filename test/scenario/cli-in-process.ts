@@ -3,19 +3,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.ts';
 
-/** Runs the CLI in this process; returns the exit code and what it wrote to stderr. */
-export async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
-  const write = process.stderr.write;
+/** Runs the CLI in this process; returns the exit code and what it wrote to stdout and stderr. */
+export async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const writes = { out: process.stdout.write, err: process.stderr.write };
+  let stdout = '';
   let stderr = '';
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
   try {
     const code = await main(['node', 'meshbench', ...args]);
-    return { code, stderr };
+    return { code, stdout, stderr };
   } finally {
-    process.stderr.write = write;
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
     process.exitCode = undefined;
   }
 }
