@@ -16,7 +16,6 @@ const PATH_MAX = 120;
 /** Cuts every long "…" in a message and escapes control characters, so a message stays a line. */
 export function capQuoted(text: string): string {
   const cut = text.replace(/"((?:[^"\\]|\\.){61,})"/g, (_all, inner: string) => `"${inner.slice(0, QUOTE_MAX)}…" (${inner.length} characters)`);
-  // eslint-disable-next-line no-control-regex
   return cut.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -80,13 +79,11 @@ export interface NumberRule {
   maxWhy?: string;
 }
 
-/** Durations are never negative; `above` makes zero an error too. */
+/** Durations are never negative nor longer than a timer can wait; `above` makes zero an error too. */
 export interface DurationRule {
   /** Exclusive lower bound in ms. */
   above?: number;
   hint?: string;
-  /** Upper bound in ms (default and ceiling: Node's timer limit), with why it is the limit. */
-  max?: { ms: number; why: string };
 }
 
 export interface ListItem {
@@ -191,9 +188,9 @@ export function readDuration(ctx: ReadContext, node: Node, path: string, rule: D
     ctx.report(node, path, `must be longer than ${rule.above}ms, found ${String(value)}`, rule.hint ?? 'use a longer duration');
     return undefined;
   }
-  const max = rule.max !== undefined && rule.max.ms < MAX_TIMER_MS ? rule.max : { ms: MAX_TIMER_MS, why: `nothing in a run can wait longer than ${MAX_TIMER_TEXT}` };
-  if (ms > max.ms) {
-    ctx.report(node, path, `must be at most ${formatDuration(max.ms)}, found ${String(value)}`, max.why);
+  // Every duration becomes a timer somewhere; beyond this one would fire at once.
+  if (ms > MAX_TIMER_MS) {
+    ctx.report(node, path, `must be at most ${formatDuration(MAX_TIMER_MS)}, found ${String(value)}`, `nothing in a run can wait longer than ${MAX_TIMER_TEXT}`);
     return undefined;
   }
   return ms;
