@@ -79,7 +79,7 @@ export function readMesh(root: MapReader, zones: ReadonlySet<string>): MeshConfi
     },
     timeoutMs: m.durationOrNone('timeout', { above: 0, hint: 'a total per-request timeout such as 1s, or none' }),
     propagateDeadline: m.bool('propagateDeadline', d.propagateDeadline),
-    maxPending: m.numberOrNone('maxPending', { integer: true, min: 1, max: MAX_OPEN_FILES, maxWhy: 'each pending request holds an upstream socket, and no Linux process may open more files', hint: 'pending requests per destination before shedding with 503' }),
+    maxPending: !m.has('maxPending') ? d.maxPending : m.numberOrNone('maxPending', { integer: true, min: 1, max: MAX_OPEN_FILES, maxWhy: 'each pending request holds an upstream socket, and no Linux process may open more files', hint: 'pending requests per destination before shedding with 503' }),
     routes: readRoutes(m, zones),
     limits: {
       maxHeaderBytes: limits.number('maxHeaderBytes', { integer: true, min: 1_024, max: MAX_HEADER_BYTES, maxWhy: 'the proxy holds up to this much per connection while headers arrive; past 1 MiB a few slow clients hold too much memory', hint: 'the largest request head accepted, at least 1024 bytes' }, d.limits.maxHeaderBytes),

@@ -4,7 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectionLimits } from '../../proxy/src/admission/connection-limits.ts';
 import { requestTarget } from '../../proxy/src/server/request-target.ts';
+import { DestinationMetrics } from '../../proxy/src/telemetry/proxy-metrics.ts';
 import { deadlineFor, MAX_DEADLINE_MS } from '../../proxy/src/timeout/deadline.ts';
+import { deadlineLayer } from '../../proxy/src/timeout/deadline-layer.ts';
+import type { Clock } from '../../src/core/clock.ts';
 
 const line = (url: string, rawHeaders: string[], version: [number, number] = [1, 1]) => ({ httpVersionMajor: version[0], httpVersionMinor: version[1], url, rawHeaders });
 
@@ -36,4 +39,16 @@ test('a propagated deadline is capped at what a timer can wait', () => {
   assert.equal(deadlineFor(1000, null, '9999999999'), 1000 + MAX_DEADLINE_MS);
   assert.equal(deadlineFor(1000, 50, '9999999999'), 1050);
   assert.equal(deadlineFor(1000, null, '250'), 1250);
+});
+
+test('a capped deadline never overflows the timer, even when the clock reads a fraction', async () => {
+  // 123456.789 + 2147483647 − 123456.789 is 2147483647.0000002 in floating point: one past the
+  // timer range, which Node turns into 1 ms — an instant 504 without the clamp.
+  const clock: Clock = { now: () => 123_456.789 };
+  const service = deadlineLayer(null, clock, new DestinationMetrics('d'))(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    return { status: 200, headers: {}, body: Buffer.from('ok'), proxyError: null };
+  });
+  const res = await service({ method: 'GET', path: '/', headers: { 'x-meshbench-deadline-ms': '9999999999' }, body: Buffer.alloc(0), deadlineAt: null, signal: new AbortController().signal });
+  assert.equal(res.status, 200);
 });
