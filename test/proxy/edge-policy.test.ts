@@ -42,9 +42,9 @@ test('a propagated deadline is capped at what a timer can wait', () => {
 });
 
 test('a capped deadline never overflows the timer, even when the clock reads a fraction', async () => {
-  // 123456.789 + 2147483647 − 123456.789 is 2147483647.0000002 in floating point: one past the
+  // 410159.3373430084 + 2147483647 − 410159.3373430084 is 2147483647.0000002 in floating point: past the
   // timer range, which Node turns into 1 ms — an instant 504 without the clamp.
-  const clock: Clock = { now: () => 123_456.789 };
+  const clock: Clock = { now: () => 410_159.337_343_008_4 };
   const service = deadlineLayer(null, clock, new DestinationMetrics('d'))(async () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     return { status: 200, headers: {}, body: Buffer.from('ok'), proxyError: null };
