@@ -30,8 +30,10 @@ export async function loadScenario(file: string): Promise<Scenario> {
     if (code === 'ENOENT') throw badInput('E_SCENARIO_MISSING', `scenario file ${file} does not exist`, 'check the path; the shipped scenarios are in scenarios/, e.g. scenarios/baseline.yaml');
     throw badInput('E_SCENARIO_UNREADABLE', `cannot read scenario file ${file}: ${(err as Error).message}`, 'check that the path is a readable file');
   }
-  if (text.length > MAX_SCENARIO_CHARS || text.includes('\u0000')) {
-    const what = text.includes('\u0000') ? 'holds NUL bytes: it is not a text file' : `is ${(text.length / 2 ** 20).toFixed(1)} MB long; a scenario is a few KB`;
+  // NUL bytes, or bytes that are not UTF-8 (read as U+FFFD), mean a binary file.
+  const binary = text.includes('\u0000') || text.includes('\ufffd');
+  if (text.length > MAX_SCENARIO_CHARS || binary) {
+    const what = binary ? 'holds bytes that are not UTF-8 text: it is not a text file' : `is ${(text.length / 2 ** 20).toFixed(1)} MB long; a scenario is a few KB`;
     throw badInput('E_SCENARIO_NOT_YAML', `${file} ${what}`, 'pass a scenario YAML file, e.g. scenarios/baseline.yaml');
   }
   return parseScenario(text, file);
@@ -41,6 +43,8 @@ export async function loadScenario(file: string): Promise<Scenario> {
 const MAX_SCENARIO_CHARS = 1024 * 1024;
 /** The most problems listed at once; past that the rest are counted. */
 const MAX_PROBLEMS = 50;
+/** Past this many syntax errors the file is not YAML gone wrong but not YAML: say so, briefly. */
+const MAX_SYNTAX_ERRORS = 10;
 
 /** Parses scenario YAML; throws one ScenarioError listing every problem found. */
 export function parseScenario(text: string, file: string, machine: MachineFacts = currentMachine()): Scenario {
@@ -61,7 +65,11 @@ export function parseScenario(text: string, file: string, machine: MachineFacts 
   if (doc.errors.length > 0) {
     // A tab in the indentation confuses the parser about every line after it: report only that.
     const tabs = doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
-    for (const err of tabs.length > 0 ? tabs : doc.errors) reportSyntaxError(ctx, text, err.code, err.message, err.pos[0]);
+    const errors = tabs.length > 0 ? tabs : doc.errors;
+    for (const err of errors.slice(0, MAX_SYNTAX_ERRORS)) reportSyntaxError(ctx, text, err.code, err.message, err.pos[0]);
+    if (errors.length > MAX_SYNTAX_ERRORS) {
+      ctx.report(errors[MAX_SYNTAX_ERRORS]!.pos[0], '', `… and ${errors.length - MAX_SYNTAX_ERRORS} more YAML syntax errors`, 'is this file a YAML scenario?');
+    }
     fail(ctx);
   }
   const rootNode = ctx.resolve(doc.contents);

@@ -7,6 +7,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMeshbenchError } from '../../src/core/errors.ts';
+import { seededRng } from '../../src/core/rng.ts';
 import { loadScenario, parseScenario, ScenarioError, type ScenarioProblem } from '../../src/scenario/parse.ts';
 import { childPids, cli } from './cli-in-process.ts';
 
@@ -76,7 +77,14 @@ test('a log file or a binary passed as a scenario is refused in one short line',
   try {
     await writeFile(join(dir, 'run.log'), '2026-01-01 12:00:00 INFO something happened\n'.repeat(100_000));
     await writeFile(join(dir, 'image.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x1a, 0x0a]));
-    for (const [file, words] of [['run.log', /is 4\.2 MB long; a scenario is a few KB/], ['image.png', /NUL bytes: it is not a text file/]] as const) {
+    // 9.9 KB of binary garbage without a NUL byte: a few lines, not kilobytes, of messages.
+    const rng = seededRng(10);
+    await writeFile(join(dir, 'garbage.bin'), Buffer.from(Array.from({ length: 9_900 }, () => 1 + Math.floor(rng.next() * 255))));
+    const garbage = await cli('validate', join(dir, 'garbage.bin'));
+    assert.equal(garbage.code, 2);
+    assert.match(garbage.stderr, /not UTF-8 text/);
+    assert.ok(garbage.stderr.length < 300, `${garbage.stderr.length} characters:\n${garbage.stderr}`);
+    for (const [file, words] of [['run.log', /is 4\.2 MB long; a scenario is a few KB/], ['image.png', /not UTF-8 text: it is not a text file/]] as const) {
       await assert.rejects(loadScenario(join(dir, file)), (err: unknown) => isMeshbenchError(err) && err.exitCode === 2 && words.test(err.message) && err.message.length < 200);
     }
   } finally {
