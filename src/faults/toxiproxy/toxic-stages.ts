@@ -4,6 +4,7 @@
 // whatever it holds — except the timeout toxic, which drops what it swallowed and, on removal,
 // closes the connection, as toxiproxy-server's does. Randomness is the link's seeded Rng.
 import type { Rng } from '../../core/rng.ts';
+import { MAX_TIMER_MS } from '../../scenario/limits.ts';
 import type { ToxicKind } from '../../scenario/types.ts';
 import type { ToxicRecord } from './toxic-collection.ts';
 
@@ -154,10 +155,11 @@ export function createStage(toxic: ToxicRecord, rng: Rng, host: StageHost, signa
   }
 }
 
-/** Node timers fire at once beyond this many ms, so longer sleeps are taken in parts. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** Timer-backed sleep that ends early (false) when the signal aborts; Infinity waits for it. */
+/**
+ * Timer-backed sleep that ends early (false) when the signal aborts; Infinity waits for it.
+ * Node timers fire at once past MAX_TIMER_MS (a toxic may ask for any int64), so a longer sleep
+ * is taken in parts.
+ */
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {

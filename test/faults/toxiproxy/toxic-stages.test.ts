@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRng } from '../../../src/core/rng.ts';
-import { busyUntilAfter, latencyDelay, sliceSizes } from '../../../src/faults/toxiproxy/toxic-stages.ts';
+import { abortableSleep, busyUntilAfter, latencyDelay, sliceSizes } from '../../../src/faults/toxiproxy/toxic-stages.ts';
 
 test('latency draws are uniform within latency ± jitter and reproducible from the seed', () => {
   const rng = seededRng(3);
@@ -41,4 +41,12 @@ test('bandwidth pacing: rate KB/s is rate bytes per ms, and idle time is not ban
   assert.equal(busyUntilAfter(0, 1000, 10_000, 100), 1100);
   assert.equal(busyUntilAfter(1100, 1050, 10_000, 100), 1200, 'queued behind the previous piece');
   assert.equal(busyUntilAfter(1100, 5000, 1_000, 100), 5010, 'an idle pipe starts now');
+});
+
+test('a sleep longer than a Node timer can wait (a 3e9 ms latency toxic) does not end at once', async () => {
+  const controller = new AbortController();
+  const sleeping = abortableSleep(3e9, controller.signal);
+  setTimeout(() => controller.abort(), 30);
+  assert.equal(await sleeping, false, 'still sleeping when aborted 30 ms later');
+  assert.equal(await abortableSleep(5, new AbortController().signal), true);
 });
