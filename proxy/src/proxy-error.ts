@@ -25,7 +25,13 @@ export type ProxyErrorReason =
   | 'request-too-large'
   | 'response-too-large'
   /** A bug in the proxy; the request failed instead of the process. */
-  | 'internal-error';
+  | 'internal-error'
+  /** The request line or Host broke RFC 9112 (two Hosts, none in HTTP/1.1, a bad target). */
+  | 'bad-request'
+  /** The connection already had its most requests in flight (pipelining); it is closed. */
+  | 'pipeline-limit'
+  /** The client address already had its most requests in flight. */
+  | 'client-limit';
 
 const STATUS: Record<ProxyErrorReason, number> = {
   'no-route': 404,
@@ -39,6 +45,9 @@ const STATUS: Record<ProxyErrorReason, number> = {
   'request-too-large': 413,
   'response-too-large': 502,
   'internal-error': 500,
+  'bad-request': 400,
+  'pipeline-limit': 503,
+  'client-limit': 503,
 };
 
 export function proxyError(reason: ProxyErrorReason): ProxyResponse {

@@ -11,6 +11,7 @@ import { register as registerDoctor } from './commands/doctor.ts';
 import { register as registerGate } from './commands/gate.ts';
 import { register as registerReport } from './commands/report.ts';
 import { register as registerRun } from './commands/run.ts';
+import { register as registerToxiproxy } from './commands/toxiproxy.ts';
 import { register as registerValidate } from './commands/validate.ts';
 
 const EXIT_CODES = `
@@ -39,7 +40,7 @@ Examples:
   $ meshbench clean                                    # remove what a killed run left behind
 ${EXIT_CODES}`,
     );
-  for (const register of [registerRun, registerValidate, registerReport, registerGate, registerBaseline, registerCapacity, registerDoctor, registerClean, registerCluster]) {
+  for (const register of [registerRun, registerValidate, registerReport, registerGate, registerBaseline, registerCapacity, registerDoctor, registerClean, registerCluster, registerToxiproxy]) {
     register(program);
   }
   return program;

@@ -5,7 +5,7 @@
 import { Toxiproxy, type ICreateToxicBody } from 'toxiproxy-node-client';
 import { environmentError } from '../core/errors.ts';
 import type { FaultSpec, FaultTarget, ToxicKind } from '../scenario/types.ts';
-import { BUNDLED_SERVER_VERSION } from './toxiproxy/api.ts';
+import { BUNDLED_VERSION_SUFFIX } from './toxiproxy/api.ts';
 import type { ActiveFault } from './types.ts';
 
 export type ToxicFaultSpec = Extract<FaultSpec, { kind: ToxicKind }>;
@@ -90,7 +90,7 @@ export async function startToxic(opts: { toxiproxyUrl: string; proxyName: string
     throw apiFailure(url, `adding ${fault.kind} toxic ${body.name} to proxy ${proxyName}`, err);
   }
 
-  const server = version.includes(BUNDLED_SERVER_VERSION) ? 'bundled server' : `toxiproxy-server at ${url}`;
+  const server = version.includes(BUNDLED_VERSION_SUFFIX) ? 'bundled server' : `toxiproxy-server at ${url}`;
   const share = fault.toxicity < 1 ? `, ${Math.round(fault.toxicity * 100)}% of connections` : '';
   const mechanism = `toxiproxy ${fault.kind} toxic ${describeAttributes(fault.kind, fault.attributes)} ${fault.stream}${share} on ${describeTarget(fault.target)} (${server})`;
   let stopping: Promise<void> | null = null;

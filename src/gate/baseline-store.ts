@@ -23,8 +23,9 @@ export function defaultBaselineName(result: RunResult): string {
 }
 
 function checkName(name: string): void {
-  if (!NAME.test(name)) {
-    throw badInput('baseline-name', `baseline name "${name}" is not usable as a file name`, 'use letters, digits, ".", "_" and "-", e.g. --name main');
+  if (!NAME.test(name) || name.length > 100) {
+    const shown = JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name);
+    throw badInput('baseline-name', `baseline name ${shown} is not a name: it must start with a letter or digit and hold only letters, digits, ".", "_" and "-"`, 'e.g. --name main; to compare with a result file, pass its path to `meshbench gate --baseline`');
   }
 }
 
@@ -56,6 +57,11 @@ export async function loadBaseline(ref: string, dir: string): Promise<StoredBase
   if (ref.endsWith('.json') || (await isFile(ref))) {
     return { name: path.basename(ref, '.json'), path: ref, result: await readRunResult(ref) };
   }
+  return loadNamedBaseline(ref, dir);
+}
+
+/** Baseline `name` in `dir`; a name is an identifier, never a path (`../../etc/passwd` is refused). */
+export async function loadNamedBaseline(ref: string, dir: string): Promise<StoredBaseline> {
   const file = baselinePath(dir, ref);
   if (!(await isFile(file))) {
     const known = (await listBaselineNames(dir)).join(', ') || 'none';

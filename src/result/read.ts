@@ -1,12 +1,14 @@
 // Why: every downstream command reads results through here, so an unreadable file, a file that
-// is not a meshbench result, or a version this meshbench does not know fails the same clear way.
-// A version-1 result is upgraded and analysed by this meshbench, so `report` and `gate` keep
+// is not a meshbench result, a version this meshbench does not know, or a document with a missing
+// or corrupt field (validate.ts) fails the same clear way: bad input, naming the field. A
+// version-1 result is upgraded and analysed by this meshbench, so `report` and `gate` keep
 // working on results from before version 2.
 import { readFile } from 'node:fs/promises';
 import { analyze } from '../analysis/analyze.ts';
 import { badInput } from '../core/errors.ts';
 import { RESULT_SCHEMA, RESULT_VERSION, type RunResult } from './types.ts';
 import { upgradeV1, type V1Result } from './upgrade-v1.ts';
+import { resultProblems } from './validate.ts';
 
 export async function readRunResult(file: string): Promise<RunResult> {
   let text: string;
@@ -25,9 +27,14 @@ export async function readRunResult(file: string): Promise<RunResult> {
   if (schema !== RESULT_SCHEMA) {
     throw badInput('E_RESULT_SCHEMA', `${file} is not a meshbench run result (schema: ${JSON.stringify(schema)})`, `Expected "schema": "${RESULT_SCHEMA}" — pass a result.json from \`meshbench run\`.`);
   }
-  if (version === 1) return analyze(upgradeV1(doc as V1Result));
-  if (version !== RESULT_VERSION) {
+  if (version !== 1 && version !== RESULT_VERSION) {
     throw badInput('E_RESULT_VERSION', `${file} is run-result version ${JSON.stringify(version)}; this meshbench reads versions 1 and ${RESULT_VERSION}`, 'Re-run the scenario with this meshbench, or use the meshbench version that wrote it.');
   }
-  return doc as RunResult;
+  const problems = resultProblems(doc);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 10).map((p) => `  ${p}`).join('\n');
+    const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : '';
+    throw badInput('E_RESULT_INVALID', `${file} is not a sound run result:\n${shown}${more}`, 'It was changed or cut short after `meshbench run` wrote it; re-run the scenario, or restore the file.');
+  }
+  return version === 1 ? analyze(upgradeV1(doc as V1Result)) : (doc as RunResult);
 }

@@ -20,7 +20,7 @@ export const DEFAULT_MESH: Readonly<MeshConfig> = deepFreeze({
   breaker: { enabled: true, consecutiveFailures: 5, backoff: { minMs: 1_000, maxMs: 10_000, jitter: 0.5 } },
   timeoutMs: null,
   propagateDeadline: true,
-  maxPending: null,
+  maxPending: 1024,
   routes: [],
   limits: { maxHeaderBytes: 16_384, headerTimeoutMs: 10_000, idleTimeoutMs: 60_000 },
 } satisfies MeshConfig);

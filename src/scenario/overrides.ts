@@ -9,6 +9,7 @@ import { formatDuration } from './duration.ts';
 import { kubernetesBackend } from './parse.ts';
 import { coversHint, coversMeasuredPart, coversMessage } from './read-faults.ts';
 import { ARM_NAMES, type ArmName, type BackendSpec, type Scenario } from './types.ts';
+import { capQuoted, isHttpUrl } from './yaml-reader.ts';
 
 const BACKEND_KINDS: ReadonlyArray<BackendSpec['kind']> = ['embedded', 'kubernetes'];
 
@@ -20,6 +21,8 @@ export interface ScenarioOverrides {
   backend?: string | undefined;
   kubeconfig?: string | undefined;
   context?: string | undefined;
+  /** --toxiproxy: checked like the scenario's `toxiproxy:` field. */
+  toxiproxyUrl?: string | undefined;
 }
 
 export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenario {
@@ -55,6 +58,12 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
   if (o.seed !== undefined) {
     if (!Number.isInteger(o.seed) || o.seed > 0xffffffff) throw badInput('E_FLAG', `--seed must be a whole number from 0 to 4294967295, got ${o.seed}`, 'For example --seed 7');
     out.seed = o.seed;
+  }
+  if (o.toxiproxyUrl !== undefined) {
+    if (!isHttpUrl(o.toxiproxyUrl)) {
+      throw badInput('E_FLAG', `--toxiproxy ${capQuoted(JSON.stringify(o.toxiproxyUrl))} is not an http URL`, 'Give the toxiproxy-server API address, e.g. --toxiproxy http://127.0.0.1:8474, or leave it out to use the bundled server.');
+    }
+    out.toxiproxyUrl = o.toxiproxyUrl;
   }
   if (o.repeats !== undefined) {
     if (o.repeats < 1 || o.repeats > 100 || !Number.isInteger(o.repeats)) throw badInput('E_FLAG', `--repeats must be a whole number from 1 to 100, got ${o.repeats}`, 'For example --repeats 3');

@@ -2,7 +2,7 @@
 // validated here, every problem is reported at once, and nothing downstream reads YAML again.
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { badInput } from '../core/errors.ts';
 import { GateSyntaxError, parseGate, referencesBaseline } from '../gate/grammar.ts';
 import { DEFAULT_GATE_OPTIONS, DEFAULT_KUBERNETES_BACKEND, DEFAULT_RECOVERY, DEFAULT_REPEATS, DEFAULT_SEED } from './defaults.ts';
@@ -11,7 +11,10 @@ import { readConditions, readFaults } from './read-faults.ts';
 import { readLoad } from './read-load.ts';
 import { readMesh, readMeshDeployment } from './read-mesh.ts';
 import { readTopology } from './read-topology.ts';
-import { ScenarioError } from './scenario-error.ts';
+import { reportFaultOverlaps } from './fault-overlaps.ts';
+import { checkLimits, currentMachine, MAX_P99_FACTOR, type MachineFacts } from './limits.ts';
+import { ScenarioError, type ScenarioProblem } from './scenario-error.ts';
+import { keyPathAt, overIndentedKey, tooDeep, unclosedQuote } from './yaml-syntax.ts';
 import { MapReader, ReadContext, readEnum, readHttpUrl, readString } from './yaml-reader.ts';
 import { ARM_NAMES, type ArmName, type BackendSpec, type KubernetesBackendSpec, type Scenario } from './types.ts';
 
@@ -28,25 +31,56 @@ export async function loadScenario(file: string): Promise<Scenario> {
     if (code === 'ENOENT') throw badInput('E_SCENARIO_MISSING', `scenario file ${file} does not exist`, 'check the path; the shipped scenarios are in scenarios/, e.g. scenarios/baseline.yaml');
     throw badInput('E_SCENARIO_UNREADABLE', `cannot read scenario file ${file}: ${(err as Error).message}`, 'check that the path is a readable file');
   }
+  // NUL bytes, or bytes that are not UTF-8 (read as U+FFFD), mean a binary file.
+  const binary = text.includes('\u0000') || text.includes('\ufffd');
+  if (text.length > MAX_SCENARIO_CHARS || binary) {
+    const what = binary ? 'holds bytes that are not UTF-8 text: it is not a text file' : `is ${(text.length / 2 ** 20).toFixed(1)} MB long; a scenario is a few KB`;
+    throw badInput('E_SCENARIO_NOT_YAML', `${file} ${what}`, 'pass a scenario YAML file, e.g. scenarios/baseline.yaml');
+  }
   return parseScenario(text, file);
 }
 
+/** Scenarios are a few KB; a file of a megabyte is a log or an image passed by mistake. */
+const MAX_SCENARIO_CHARS = 1024 * 1024;
+/** The most problems listed at once; past that the rest are counted. */
+const MAX_PROBLEMS = 50;
+/** Past this many syntax errors the file is not YAML gone wrong but not YAML: say so, briefly. */
+const MAX_SYNTAX_ERRORS = 10;
+
 /** Parses scenario YAML; throws one ScenarioError listing every problem found. */
-export function parseScenario(text: string, file: string): Scenario {
+export function parseScenario(text: string, file: string, machine: MachineFacts = currentMachine()): Scenario {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const fail = (ctx: ReadContext): never => {
+    throw new ScenarioError(capProblems(sortProblems(ctx.problems), file));
+  };
+  const deep = tooDeep(text);
+  if (deep !== null) {
+    const ctx = new ReadContext(file, parseDocument(''), lines);
+    lines.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1 && i < deep.offset; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    ctx.report(deep.offset, keyPathAt(text, deep.offset), `YAML syntax: ${deep.message}`, deep.hint);
+    fail(ctx);
+  }
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   const ctx = new ReadContext(file, doc, lines);
   if (doc.errors.length > 0) {
-    for (const err of doc.errors) ctx.report(err.pos[0], '', `YAML syntax: ${syntaxMessage(err.code, err.message)}`, syntaxHint(err.code));
-    throw new ScenarioError(ctx.problems);
+    // A tab in the indentation confuses the parser about every line after it: report only that.
+    const tabs = doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
+    const errors = tabs.length > 0 ? tabs : doc.errors;
+    for (const err of errors.slice(0, MAX_SYNTAX_ERRORS)) reportSyntaxError(ctx, text, err.code, err.message, err.pos[0]);
+    if (errors.length > MAX_SYNTAX_ERRORS) {
+      ctx.report(errors[MAX_SYNTAX_ERRORS]!.pos[0], '', `… and ${errors.length - MAX_SYNTAX_ERRORS} more YAML syntax errors`, 'is this file a YAML scenario?');
+    }
+    fail(ctx);
   }
   const rootNode = ctx.resolve(doc.contents);
   if (rootNode === undefined) {
     ctx.report(0, '', 'the file is empty', 'start from scenarios/baseline.yaml');
-    throw new ScenarioError(ctx.problems);
+    fail(ctx);
   }
   const root = new MapReader(ctx, rootNode, '', '', 0);
-  if (ctx.problems.length > 0) throw new ScenarioError(ctx.problems);
+  // Unknown keys do not stop the reading: every other problem is still found.
+  if (!isMap(rootNode)) fail(ctx);
 
   const index = readTopology(root);
   const load = readLoad(root);
@@ -72,13 +106,35 @@ export function parseScenario(text: string, file: string): Scenario {
     toxiproxyUrl: readToxiproxy(root),
   };
   for (const c of backendConflicts(scenario)) {
-    if (ctx.isValid(c.path)) ctx.report(ctx.nodeAt(c.keyPath) ?? 0, c.path, c.message, c.hint);
+    if (ctx.isValid(c.path)) ctx.report(ctx.nodeAtKeys(c.keyPath) ?? 0, c.path, c.message, c.hint);
   }
-  if (ctx.problems.length > 0) throw new ScenarioError(sortProblems(ctx.problems));
+  reportFaultOverlaps(ctx, root, scenario.faults);
+  for (const p of checkLimits(scenario, machine, (path) => ctx.isValid(path))) ctx.report(ctx.nodeAt(p.path), p.path, p.message, p.hint);
+  if (ctx.problems.length > 0) fail(ctx);
   return scenario;
 }
 
-function sortProblems(problems: ScenarioError['problems']): ScenarioError['problems'] {
+function capProblems(problems: ScenarioError['problems'], file: string): ScenarioError['problems'] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  const last = problems[MAX_PROBLEMS - 1]!;
+  const more = { file, line: last.line, column: last.column, path: '', message: `… and ${problems.length - MAX_PROBLEMS} more problems`, hint: 'fix these first; is this file a scenario?' };
+  return [...problems.slice(0, MAX_PROBLEMS), more];
+}
+
+/** A parser error where a person has to edit, in words about the scenario, with the field when known. */
+function reportSyntaxError(ctx: ReadContext, text: string, code: string, message: string, offset: number): void {
+  const quote = code === 'MISSING_CHAR' && message.includes('quote') ? unclosedQuote(text) : null;
+  const indent = code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'MULTILINE_IMPLICIT_KEY' ? overIndentedKey(text, offset) : null;
+  const found = quote ?? indent;
+  if (found !== null) {
+    if (ctx.problems.some((p) => p.message === `YAML syntax: ${found.message}`)) return;
+    ctx.report(found.offset, found.path ?? keyPathAt(text, found.offset), `YAML syntax: ${found.message}`, found.hint);
+    return;
+  }
+  ctx.report(offset, keyPathAt(text, offset), `YAML syntax: ${syntaxMessage(code, message)}`, syntaxHint(code));
+}
+
+function sortProblems(problems: readonly ScenarioProblem[]): ScenarioError['problems'] {
   return [...problems].sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
@@ -187,7 +243,7 @@ function readGateOptions(root: MapReader) {
 function readRecovery(root: MapReader) {
   const r = root.child('recovery');
   return {
-    p99Factor: r.number('p99Factor', { min: 1, hint: 'how close to the pre-fault p99 counts as recovered, e.g. 1.5' }, DEFAULT_RECOVERY.p99Factor),
+    p99Factor: r.number('p99Factor', { min: 1, max: MAX_P99_FACTOR, maxWhy: 'a p99 a thousand times the pre-fault one is not recovered', hint: 'how close to the pre-fault p99 counts as recovered, e.g. 1.5' }, DEFAULT_RECOVERY.p99Factor),
     minSuccessRate: r.number('minSuccessRate', { above: 0, max: 1, hint: 'a fraction 0–1, e.g. 0.99' }, DEFAULT_RECOVERY.minSuccessRate),
     stableMs: r.duration('stable', { above: 0, hint: 'how long the service must stay recovered, e.g. 2s' }, DEFAULT_RECOVERY.stableMs),
   };

@@ -8,6 +8,7 @@
 import { isMap, isScalar, type Node } from 'yaml';
 import { FAULT_KINDS, FAULT_PARAMS } from './accepted-keys.ts';
 import { formatDuration, plural } from './duration.ts';
+import { MAX_BANDWIDTH_KBPS, MAX_TOXIC_INTEGER } from './limits.ts';
 import { knownHint, type TopologyIndex } from './read-topology.ts';
 import { describe, MapReader, readEnum, readString, type ReadContext } from './yaml-reader.ts';
 import { CONDITION_KINDS, TOXIC_KINDS, type ConditionSpec, type FaultKind, type FaultSpec, type FaultTarget, type Injection, type ToxicKind } from './types.ts';
@@ -178,7 +179,7 @@ function readParams(f: MapReader, kind: FaultKind): object {
 }
 
 function readToxicAttributes(f: MapReader, kind: ToxicKind): Record<string, number> {
-  const bytes = (min: number, hint: string) => ({ integer: true, min, hint });
+  const bytes = (min: number, hint: string) => ({ integer: true, min, max: MAX_TOXIC_INTEGER, maxWhy: 'Toxiproxy attributes are integers JavaScript keeps exact only up to 2^53 − 1', hint });
   switch (kind) {
     case 'latency':
       return {
@@ -186,7 +187,7 @@ function readToxicAttributes(f: MapReader, kind: ToxicKind): Record<string, numb
         jitter: f.duration('jitter', {}, 0),
       };
     case 'bandwidth':
-      return { rate: f.requiredNumber('rate', { min: 0, hint: 'the bandwidth in KB/s, e.g. rate: 100' }) };
+      return { rate: f.requiredNumber('rate', { integer: true, min: 0, max: MAX_BANDWIDTH_KBPS, maxWhy: 'loopback moves a few GB/s at most: a limit above 10 GB/s shapes nothing', hint: 'the bandwidth in KB/s, e.g. rate: 100' }) };
     case 'slow_close':
       return { delay: f.requiredDuration('delay', {}, 'how long to delay closing, e.g. delay: 500ms') };
     case 'timeout':
@@ -194,9 +195,9 @@ function readToxicAttributes(f: MapReader, kind: ToxicKind): Record<string, numb
       return { timeout: f.duration('timeout', {}, 0) };
     case 'slicer': {
       const averageSize = f.requiredNumber('averageSize', bytes(1, 'the average slice in bytes, e.g. 64'));
-      const sizeVariation = f.number('sizeVariation', bytes(0, 'the spread of slice sizes in bytes, below averageSize'), 0);
-      if (sizeVariation >= averageSize) {
-        f.ctx.report(f.node('sizeVariation') ?? f.position, f.pathOf('sizeVariation'), 'is not below averageSize', 'Toxiproxy needs sizeVariation < averageSize');
+      const sizeVariation = f.number('sizeVariation', bytes(0, 'the spread of slice sizes in bytes, at most averageSize'), 0);
+      if (sizeVariation > averageSize) {
+        f.ctx.report(f.node('sizeVariation') ?? f.position, f.pathOf('sizeVariation'), 'is above averageSize', 'a real toxiproxy-server crashes slicing with sizeVariation > averageSize; use at most averageSize');
       }
       // Toxiproxy's slicer delay is in microseconds.
       return { average_size: averageSize, size_variation: sizeVariation, delay: Math.round(f.duration('delay', {}, 0) * 1_000) };

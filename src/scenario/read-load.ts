@@ -2,6 +2,7 @@
 // on its own because its measured duration bounds the fault timeline.
 import type { Node } from 'yaml';
 import { DEFAULT_LOAD } from './defaults.ts';
+import { MAX_OPEN_FILES, MAX_RATE, MAX_RATE_WHY, MAX_WEIGHT } from './limits.ts';
 import { MapReader, readTextMap } from './yaml-reader.ts';
 import type { LoadSpec, RequestClass } from './types.ts';
 
@@ -13,7 +14,7 @@ export function readLoad(root: MapReader): LoadSpec {
   const m = root.child('load');
   const present = root.has('load');
   if (!present) ctx.report(m.position, 'load', 'is required', 'add load: {rate: 400, duration: 10s}');
-  const rateRule = { above: 0, hint: 'requests per second, a positive number such as 400' };
+  const rateRule = { above: 0, max: MAX_RATE, maxWhy: MAX_RATE_WHY, hint: 'requests per second, a positive number such as 400' };
   const rate = present ? m.requiredNumber('rate', rateRule) : Number.NaN;
   const durationRule = { above: 0, hint: 'how long the measured part lasts, e.g. duration: 10s' };
   const durationMs = present ? m.requiredDuration('duration', durationRule, durationRule.hint) : Number.NaN;
@@ -30,7 +31,7 @@ export function readLoad(root: MapReader): LoadSpec {
   let ramp: LoadSpec['ramp'] = null;
   if (m.has('ramp')) {
     const r = m.child('ramp');
-    const fromRate = r.requiredNumber('from', { min: 0, hint: 'the rate the ramp starts at, in requests per second' });
+    const fromRate = r.requiredNumber('from', { min: 0, max: MAX_RATE, maxWhy: MAX_RATE_WHY, hint: 'the rate the ramp starts at, in requests per second' });
     const overMs = r.requiredDuration('over', { above: 0 }, 'how long the ramp takes, e.g. over: 5s');
     if (overMs > durationMs) {
       ctx.report(r.node('over') ?? r.position, r.pathOf('over'), 'is longer than load.duration', 'the ramp happens inside the measured part; shorten it or lengthen load.duration');
@@ -41,7 +42,7 @@ export function readLoad(root: MapReader): LoadSpec {
   const peak = Math.max(rate, ramp?.fromRate ?? 0);
   const maxInFlight = m.number(
     'maxInFlight',
-    { integer: true, min: 1, hint: 'the most requests in flight at once; arrivals beyond it are counted as dropped' },
+    { integer: true, min: 1, max: MAX_OPEN_FILES, maxWhy: 'each request in flight holds a socket, and no Linux process may open more files', hint: 'the most requests in flight at once; arrivals beyond it are counted as dropped' },
     Math.max(DEFAULT_LOAD.minMaxInFlight, Number.isFinite(peak) ? Math.ceil(peak) : 0),
   );
   const timeoutMs = m.duration('timeout', { above: 0, hint: 'the client timeout, e.g. 10s' }, DEFAULT_LOAD.timeoutMs);
@@ -65,7 +66,7 @@ function readClasses(m: MapReader): RequestClass[] {
     const name = c.requiredString('name', 'name the class, e.g. name: sensitive');
     if (name !== '' && names.has(name)) ctx.report(c.node('name') ?? c.position, c.pathOf('name'), `duplicate class name "${name}"`, 'give every class its own name');
     names.add(name);
-    const weight = c.number('weight', { above: 0, hint: 'a relative weight, e.g. 80 and 20 for an 80/20 mix' }, 1);
+    const weight = c.number('weight', { above: 0, max: MAX_WEIGHT, maxWhy: 'weights are relative: beyond a million to one the mix is a single class', hint: 'a relative weight, e.g. 80 and 20 for an 80/20 mix' }, 1);
     const headersNode = c.node('headers');
     const written = headersNode === undefined ? {} : (readTextMap(ctx, headersNode, c.pathOf('headers'), checkHeaderName(m)) ?? {});
     const headers = Object.fromEntries(Object.entries(written).map(([k, v]) => [k.toLowerCase(), v]));

@@ -2,6 +2,7 @@
 // Linkerd/Finagle defaults in DEFAULT_MESH, so a scenario only states what it changes.
 import { isIP } from 'node:net';
 import { DEFAULT_MESH, DEFAULT_MESH_DEPLOYMENT } from './defaults.ts';
+import { MAX_HEADER_BYTES, MAX_OPEN_FILES, MAX_RATE, MAX_RATE_WHY } from './limits.ts';
 import { cpuMillicores, memoryBytes } from './quantity.ts';
 import { checkHeaderName } from './read-load.ts';
 import { MapReader, readList, readNumber, readString, readTextMap } from './yaml-reader.ts';
@@ -69,21 +70,21 @@ export function readMesh(m: MapReader, zones: ReadonlySet<string>): MeshConfig {
       backoff,
       budget: {
         percentCanRetry: budget.number('percent', { min: 0, max: 100, hint: 'retries as a percentage of requests, 0–100, e.g. 20' }, d.retry.budget.percentCanRetry * 100) / 100,
-        minRetriesPerSec: budget.number('minPerSecond', { min: 0, hint: 'retries always allowed per second, e.g. 10' }, d.retry.budget.minRetriesPerSec),
+        minRetriesPerSec: budget.number('minPerSecond', { min: 0, max: MAX_RATE, maxWhy: `no more retries can be needed than requests are sent: ${MAX_RATE_WHY}`, hint: 'retries always allowed per second, e.g. 10' }, d.retry.budget.minRetriesPerSec),
         ttlMs: budget.duration('ttl', { above: 0, hint: 'the window the budget counts over, e.g. 10s' }, d.retry.budget.ttlMs),
       },
     },
     breaker: {
       enabled: breaker.bool('enabled', d.breaker.enabled),
-      consecutiveFailures: breaker.number('consecutiveFailures', { integer: true, min: 1, hint: 'failures in a row that open the breaker, e.g. 5' }, d.breaker.consecutiveFailures),
+      consecutiveFailures: breaker.number('consecutiveFailures', { integer: true, min: 1, max: MAX_RATE, maxWhy: `more failures in a row than one second of load at the most (${MAX_RATE_WHY}) would never open the breaker in a run`, hint: 'failures in a row that open the breaker, e.g. 5' }, d.breaker.consecutiveFailures),
       backoff: breakerWait,
     },
     timeoutMs: m.durationOrNone('timeout', { above: 0, hint: 'a total per-request timeout such as 1s, or none' }),
     propagateDeadline: m.bool('propagateDeadline', d.propagateDeadline),
-    maxPending: m.numberOrNone('maxPending', { integer: true, min: 1, hint: 'pending requests per destination before shedding with 503' }),
+    maxPending: !m.has('maxPending') ? d.maxPending : m.numberOrNone('maxPending', { integer: true, min: 1, max: MAX_OPEN_FILES, maxWhy: 'each pending request holds an upstream socket, and no Linux process may open more files', hint: 'pending requests per destination before shedding with 503' }),
     routes: readRoutes(m, zones),
     limits: {
-      maxHeaderBytes: limits.number('maxHeaderBytes', { integer: true, min: 1_024, hint: 'the largest request head accepted, at least 1024 bytes' }, d.limits.maxHeaderBytes),
+      maxHeaderBytes: limits.number('maxHeaderBytes', { integer: true, min: 1_024, max: MAX_HEADER_BYTES, maxWhy: 'the proxy holds up to this much per connection while headers arrive; past 1 MiB a few slow clients hold too much memory', hint: 'the largest request head accepted, at least 1024 bytes' }, d.limits.maxHeaderBytes),
       headerTimeoutMs: limits.duration('headerTimeout', { above: 0 }, d.limits.headerTimeoutMs),
       idleTimeoutMs: limits.duration('idleTimeout', { above: 0 }, d.limits.idleTimeoutMs),
     },

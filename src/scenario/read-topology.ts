@@ -2,6 +2,7 @@
 // targets, zones for routes), so it is read first and handed on as a small index.
 import { isMap, isScalar, type Node } from 'yaml';
 import { DEFAULT_SERVICE } from './defaults.ts';
+import { MAX_OPEN_FILES, MAX_RESPONSE_BYTES, MAX_RESPONSE_WHY } from './limits.ts';
 import { formatDuration, plural } from './duration.ts';
 import { MapReader, readDuration, readHttpUrl, readList, readString, type ReadContext } from './yaml-reader.ts';
 import type { CallSpec, Contention, Distribution, ServiceSpec, Topology } from './types.ts';
@@ -108,8 +109,8 @@ function readService(s: MapReader): { service: ServiceSpec; callRefs: Array<{ to
     ctx.report(s.node('zones') ?? s.position, s.pathOf('zones'), `lists ${plural(zones.length, 'zone')} for ${plural(replicas, 'replica')}`, 'give exactly one zone per replica, in replica order');
   }
   const serviceTime = readServiceTime(s);
-  const pool = s.number('pool', { integer: true, min: 1, hint: 'the pool is the simulated DB connection pool per replica: 1 or more' }, DEFAULT_SERVICE.pool);
-  const responseBytes = s.number('responseBytes', { integer: true, min: 0, hint: 'the response body size in bytes, 0 or more' }, DEFAULT_SERVICE.responseBytes);
+  const pool = s.number('pool', { integer: true, min: 1, max: MAX_OPEN_FILES, maxWhy: 'each query in the pool holds its request\'s socket, and no Linux process may open more files', hint: 'the pool is the simulated DB connection pool per replica: 1 or more' }, DEFAULT_SERVICE.pool);
+  const responseBytes = s.number('responseBytes', { integer: true, min: 0, max: MAX_RESPONSE_BYTES, maxWhy: MAX_RESPONSE_WHY, hint: 'the response body size in bytes, 0 or more' }, DEFAULT_SERVICE.responseBytes);
 
   const calls: CallSpec[] = [];
   const callRefs: Array<{ to: string; node: Node; path: string }> = [];

@@ -5,8 +5,23 @@ import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type 
 import { InternalError } from '../core/errors.ts';
 import { ACCEPTED_KEYS } from './accepted-keys.ts';
 import { didYouMean } from './did-you-mean.ts';
-import { DURATION_UNITS, parseDuration } from './duration.ts';
+import { DURATION_UNITS, formatDuration, parseDuration } from './duration.ts';
+import { MAX_TIMER_MS, MAX_TIMER_TEXT } from './limits.ts';
 import type { ScenarioProblem } from './scenario-error.ts';
+
+/** Quoted values longer than this are cut in messages (a log file passed as a scenario is 4 MB). */
+const QUOTE_MAX = 60;
+const PATH_MAX = 120;
+
+/** Cuts every long "…" in a message and escapes control characters, so a message stays a line. */
+export function capQuoted(text: string): string {
+  const cut = text.replace(/"((?:[^"\\]|\\.){61,})"/g, (_all, inner: string) => `"${inner.slice(0, QUOTE_MAX)}…" (${inner.length} characters)`);
+  return cut.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function capPath(path: string): string {
+  return path.length <= PATH_MAX ? capQuoted(path) : `${capQuoted(path.slice(0, PATH_MAX))}…`;
+}
 
 /** Where a problem points: a node, or a source offset when the value is missing. */
 export type Position = Node | number;
@@ -29,14 +44,24 @@ export class ReadContext {
   }
 
   /** The value node at a key path from the document root, when the document has one there. */
-  nodeAt(keyPath: ReadonlyArray<string | number>): Node | undefined {
+  nodeAtKeys(keyPath: ReadonlyArray<string | number>): Node | undefined {
     return this.resolve(this.doc.getIn(keyPath, true));
   }
 
   report(at: Position, path: string, message: string, hint: string): void {
     const offset = typeof at === 'number' ? at : (at.range?.[0] ?? 0);
     const { line, col } = this.lines.linePos(offset);
-    this.problems.push({ file: this.file, line, column: col, path, message, hint });
+    this.problems.push({ file: this.file, line, column: col, path: capPath(path), message: capQuoted(message), hint: capQuoted(hint) });
+  }
+
+  /** The node at a field path such as `topology.services[1].pool`, or its nearest parent that exists. */
+  nodeAt(path: string): Position {
+    const keys = path.split(/\.|(?=\[)/).filter((k) => k !== '').map((k) => (/^\[\d+\]$/.test(k) ? Number(k.slice(1, -1)) : k));
+    for (let n = keys.length; n > 0; n--) {
+      const node = this.resolve(this.doc.getIn(keys.slice(0, n), true));
+      if (node !== undefined) return node;
+    }
+    return 0;
   }
 
   /** True when no problem was reported at `path` or inside it (cross-checks skip bad fields). */
@@ -55,9 +80,11 @@ export interface NumberRule {
   above?: number;
   /** How to choose a good value; shown when the value is out of range. */
   hint: string;
+  /** Why `max` is the maximum; shown instead of `hint` when the value is above it. */
+  maxWhy?: string;
 }
 
-/** Durations are never negative; `above` makes zero an error too. */
+/** Durations are never negative nor longer than a timer can wait; `above` makes zero an error too. */
 export interface DurationRule {
   /** Exclusive lower bound in ms. */
   above?: number;
@@ -72,7 +99,8 @@ export interface ListItem {
 export function describe(node: Node): string {
   if (isMap(node)) return 'a map';
   if (isSeq(node)) return 'a list';
-  if (isScalar(node)) return JSON.stringify(node.value);
+  // Numbers as written: `.inf` stays `.inf`, not JSON's `null`.
+  if (isScalar(node)) return typeof node.value === 'number' ? (node.source ?? String(node.value)) : JSON.stringify(node.value);
   return 'an alias';
 }
 
@@ -93,16 +121,20 @@ export function readString(ctx: ReadContext, node: Node, path: string, hint = 'w
   return text;
 }
 
+/** An absolute http(s) URL: the one rule for `toxiproxy:`, `external:` and --toxiproxy. */
+export function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 export function readHttpUrl(ctx: ReadContext, node: Node, path: string): string | undefined {
   const text = readString(ctx, node, path);
   if (text === undefined) return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+  if (!isHttpUrl(text)) {
     ctx.report(node, path, `"${text}" is not an http URL`, 'write it like http://127.0.0.1:8080');
     return undefined;
   }
@@ -112,7 +144,11 @@ export function readHttpUrl(ctx: ReadContext, node: Node, path: string): string 
 
 export function readNumber(ctx: ReadContext, node: Node, path: string, rule: NumberRule): number | undefined {
   const value = isScalar(node) ? node.value : undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    ctx.report(node, path, `must be a finite number, found ${describe(node)}`, rule.max === undefined ? rule.hint : `at most ${rule.max}: ${rule.maxWhy ?? rule.hint}`);
+    return undefined;
+  }
+  if (typeof value !== 'number') {
     const looksLikeDuration = typeof value === 'string' && parseDuration(value) !== null;
     ctx.report(
       node,
@@ -130,7 +166,7 @@ export function readNumber(ctx: ReadContext, node: Node, path: string, rule: Num
     (rule.min !== undefined && value < rule.min) || (rule.above !== undefined && value <= rule.above);
   const tooHigh = rule.max !== undefined && value > rule.max;
   if (tooLow || tooHigh) {
-    ctx.report(node, path, `must be ${rangeText(rule)}, found ${value}`, rule.hint);
+    ctx.report(node, path, `must be ${rangeText(rule)}, found ${describe(node)}`, tooHigh && rule.maxWhy !== undefined ? rule.maxWhy : rule.hint);
     return undefined;
   }
   return value;
@@ -155,6 +191,11 @@ export function readDuration(ctx: ReadContext, node: Node, path: string, rule: D
   }
   if (rule.above !== undefined && ms <= rule.above) {
     ctx.report(node, path, `must be longer than ${rule.above}ms, found ${String(value)}`, rule.hint ?? 'use a longer duration');
+    return undefined;
+  }
+  // Every duration becomes a timer somewhere; beyond this one would fire at once.
+  if (ms > MAX_TIMER_MS) {
+    ctx.report(node, path, `must be at most ${formatDuration(MAX_TIMER_MS)}, found ${String(value)}`, `nothing in a run can wait longer than ${MAX_TIMER_TEXT}`);
     return undefined;
   }
   return ms;
@@ -237,6 +278,8 @@ export function readTextMap(
 export class MapReader {
   private readonly map: YAMLMap | undefined;
   private readonly keys: readonly string[];
+  /** The map's own pairs, then those of the maps merged in with `<<` (earlier merges win). */
+  private readonly pairs: ReadonlyArray<{ key: unknown; value: unknown }>;
 
   constructor(
     readonly ctx: ReadContext,
@@ -254,6 +297,7 @@ export class MapReader {
       ctx.report(node, path || '(top level)', `must be a map, found ${describe(node)}`, 'write one "key: value" per line');
     }
     this.map = isMap(node) ? node : undefined;
+    this.pairs = this.map === undefined ? [] : this.withMerges(this.map);
     this.checkKeys();
   }
 
@@ -269,7 +313,7 @@ export class MapReader {
   /** The value node of `key`, or undefined when the key is absent or null. */
   node(key: string): Node | undefined {
     if (!this.keys.includes(key)) throw new InternalError(`key "${key}" read but not accepted by shape "${this.shape}"`);
-    const pair = this.map?.items.find((p) => this.keyText(p.key) === key);
+    const pair = this.pairs.find((p) => this.keyText(p.key) === key);
     return pair === undefined ? undefined : this.ctx.resolve(pair.value);
   }
 
@@ -286,7 +330,7 @@ export class MapReader {
   required(key: string, hint: string): Node | undefined {
     const node = this.node(key);
     if (node === undefined) {
-      const present = this.map?.items.find((p) => this.keyText(p.key) === key);
+      const present = this.pairs.find((p) => this.keyText(p.key) === key);
       const at = this.ctx.resolve(present?.key) ?? this.position;
       this.ctx.report(at, this.pathOf(key), present === undefined ? 'is required' : 'is empty', hint);
     }
@@ -365,19 +409,47 @@ export class MapReader {
     return node === undefined ? undefined : scalarText(node);
   }
 
+  /**
+   * YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`) as in YAML 1.1 and docker-compose: the
+   * merged maps' pairs count as this map's, after its own. Anything else after `<<` is a problem.
+   */
+  private withMerges(map: YAMLMap, seen: ReadonlySet<YAMLMap> = new Set()): Array<{ key: unknown; value: unknown }> {
+    const own = map.items.filter((p) => !isMergeKey(p.key));
+    const merged: Array<{ key: unknown; value: unknown }> = [];
+    for (const pair of map.items.filter((p) => isMergeKey(p.key))) {
+      const value = this.ctx.resolve(pair.value);
+      const sources = value !== undefined && isSeq(value) ? value.items.map((i) => this.ctx.resolve(i)) : [value];
+      for (const source of sources) {
+        if (source !== undefined && isMap(source) && !seen.has(source)) merged.push(...this.withMerges(source, new Set([...seen, map])));
+        else this.ctx.report(isScalar(pair.key) ? pair.key : (source ?? map), this.pathOf('<<'), `a merge key (<<) takes a map or a list of maps, found ${source === undefined ? 'nothing' : describe(source)}`, 'write <<: *anchor, where &anchor names a map, or <<: [*a, *b]');
+      }
+    }
+    return [...own, ...merged];
+  }
+
   private checkKeys(): void {
-    for (const pair of this.map?.items ?? []) {
+    const seen = new Set<string>();
+    for (const pair of this.pairs) {
       const keyNode = this.ctx.resolve(pair.key);
       const key = this.keyText(pair.key);
       if (keyNode === undefined || key === undefined) continue;
+      if (seen.has(key)) continue; // a merged-in default the map overrides
+      seen.add(key);
       if (this.keys.includes(key)) continue;
-      const guess = didYouMean(key, this.keys);
+      if (key.startsWith('x-') && this.shape === '') continue; // extension keys, a home for anchors
+      const guess = key.startsWith('x-') ? null : didYouMean(key, this.keys);
+      const extension = key.startsWith('x-') ? 'x- keys (extensions, e.g. to hold YAML anchors) are allowed at the top level only; ' : '';
       this.ctx.report(
         keyNode,
         this.pathOf(key),
         'unknown key',
-        guess !== null ? `did you mean "${guess}"?` : (this.explainUnknown(key) ?? `known keys here: ${this.keys.join(', ')}`),
+        guess !== null ? `did you mean "${guess}"?` : `${extension}${this.explainUnknown(key) ?? `known keys here: ${this.keys.join(', ')}`}`,
       );
     }
   }
+}
+
+/** The `<<` of a YAML merge (the yaml library marks it with a symbol when merges are on). */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && (typeof key.value === 'symbol' || (key.value === '<<' && key.type === 'PLAIN'));
 }

@@ -61,7 +61,7 @@ test('/metrics is Prometheus text and counts requests, latency, attempts and err
     const state = await get(proxy.adminPort, '/admin/state.json');
     const parsed = JSON.parse(state.body) as { destinations: Array<{ name: string; stacks: Record<string, string[]>; endpoints: Array<{ breaker: string }> }> };
     assert.equal(parsed.destinations[0]!.name, 'users');
-    assert.deepEqual(parsed.destinations[0]!.stacks.default, ['metrics', 'deadline', 'retry', 'balancer(p2c-ewma)']);
+    assert.deepEqual(parsed.destinations[0]!.stacks.default, ['metrics', 'admission', 'deadline', 'retry', 'balancer(p2c-ewma)']);
     assert.equal(parsed.destinations[0]!.endpoints[0]!.breaker, 'closed');
 
     const { counters } = proxy.stats();

@@ -1,18 +1,26 @@
 // Why: the edge where hostile input arrives. The server bounds header size, time to send the
-// headers (slowloris), the whole request, idle keep-alive connections and the body size; answers
-// malformed bytes with 400 and closes; aborts upstream work when the client goes away; and turns
-// any bug in a layer into a 500 for that request rather than a dead proxy.
+// headers (slowloris), the whole request, idle keep-alive connections, the body size, requests in
+// flight per connection (pipelining) and per client; reads the request line as RFC 9112 says
+// (request-target.ts); answers malformed bytes with 400 and closes; aborts upstream work when the
+// client goes away; and turns any bug in a layer into a 500 for that request, not a dead proxy.
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { MeshConfig } from '../../../src/scenario/types.ts';
+import { ConnectionLimits } from '../admission/connection-limits.ts';
 import { proxyError } from '../proxy-error.ts';
+import { requestTarget } from './request-target.ts';
 import type { ProxyResponse, Service } from '../service.ts';
 import { CLIENT_GONE } from '../timeout/abort-reasons.ts';
 import type { ProxyMetrics } from '../telemetry/proxy-metrics.ts';
 
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
-export function createRouterServer(service: Service, limits: MeshConfig['limits'], metrics: ProxyMetrics): http.Server {
+export function createRouterServer(
+  service: Service,
+  limits: MeshConfig['limits'],
+  metrics: ProxyMetrics,
+  inFlight: ConnectionLimits<Socket> = new ConnectionLimits(),
+): http.Server {
   const server = http.createServer({
     maxHeaderSize: limits.maxHeaderBytes,
     headersTimeout: limits.headerTimeoutMs,
@@ -21,7 +29,7 @@ export function createRouterServer(service: Service, limits: MeshConfig['limits'
     connectionsCheckingInterval: Math.max(10, Math.min(1000, limits.headerTimeoutMs / 4)),
     noDelay: true,
   });
-  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => handle(req, res, service, metrics));
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => admit(req, res, service, metrics, inFlight));
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     metrics.rejectedConnections++;
     if (socket.writable && !socket.destroyed) {
@@ -31,6 +39,32 @@ export function createRouterServer(service: Service, limits: MeshConfig['limits'
     socket.destroy();
   });
   return server;
+}
+
+/** The edge checks, in order: RFC 9112 request line and Host, then the in-flight bounds. */
+function admit(req: http.IncomingMessage, res: http.ServerResponse, service: Service, metrics: ProxyMetrics, inFlight: ConnectionLimits<Socket>): void {
+  const target = requestTarget({ httpVersionMajor: req.httpVersionMajor, httpVersionMinor: req.httpVersionMinor, url: req.url ?? '/', rawHeaders: req.rawHeaders });
+  if (target.kind === 'close') {
+    metrics.rejectedConnections++;
+    req.socket.destroy();
+    return;
+  }
+  if (target.kind === 'bad-request') {
+    res.shouldKeepAlive = false;
+    return respond(res, proxyError('bad-request'), metrics);
+  }
+  const client = req.socket.remoteAddress ?? 'unknown';
+  const admitted = inFlight.enter(req.socket, client);
+  if (admitted !== 'ok') {
+    // A pipelining client is told to stop: this answer closes its connection.
+    if (admitted === 'pipeline-limit') res.shouldKeepAlive = false;
+    req.resume();
+    return respond(res, proxyError(admitted), metrics);
+  }
+  res.once('close', () => inFlight.leave(req.socket, client));
+  req.headers.host = target.host;
+  req.url = target.path;
+  handle(req, res, service, metrics);
 }
 
 function handle(req: http.IncomingMessage, res: http.ServerResponse, service: Service, metrics: ProxyMetrics): void {

@@ -5,7 +5,7 @@ import { proxyError } from '../proxy-error.ts';
 import type { Layer, ProxyResponse } from '../service.ts';
 import type { DestinationMetrics } from '../telemetry/proxy-metrics.ts';
 import { DEADLINE_PASSED } from './abort-reasons.ts';
-import { DEADLINE_HEADER, deadlineFor } from './deadline.ts';
+import { DEADLINE_HEADER, deadlineFor, MAX_DEADLINE_MS } from './deadline.ts';
 
 export function deadlineLayer(routeTimeoutMs: number | null, clock: Clock, metrics: DestinationMetrics): Layer {
   return (inner) => async (req) => {
@@ -26,7 +26,7 @@ export function deadlineLayer(routeTimeoutMs: number | null, clock: Clock, metri
       timer = setTimeout(() => {
         controller.abort(DEADLINE_PASSED);
         resolve('passed');
-      }, deadlineAt - now);
+      }, Math.min(MAX_DEADLINE_MS, deadlineAt - now)); // never past a timer's range, even by float error
     });
     try {
       const res = await Promise.race([inner({ ...req, deadlineAt, signal: controller.signal }), passed]);

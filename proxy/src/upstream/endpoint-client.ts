@@ -8,8 +8,8 @@ import { proxyError, type ProxyErrorReason } from '../proxy-error.ts';
 import type { ProxyResponse, Service } from '../service.ts';
 import { DEADLINE_HEADER, remainingHeader } from '../timeout/deadline.ts';
 import { forwardable } from './hop-headers.ts';
+import { MAX_RESPONSE_BYTES } from '../../../src/scenario/limits.ts';
 
-export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 /** A TCP connect that takes longer than this is treated as unreachable (SYN lost/blackholed). */
 export const CONNECT_TIMEOUT_MS = 1000;
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../core/errors.ts';
 import { readRunResult } from '../../result/read.ts';
 import type { RunResult } from '../../result/types.ts';
-import { DEFAULT_BASELINE_DIR, defaultBaselineName, listBaselineNames, loadBaseline, saveBaseline } from '../../gate/baseline-store.ts';
+import { DEFAULT_BASELINE_DIR, defaultBaselineName, listBaselineNames, loadNamedBaseline, saveBaseline } from '../../gate/baseline-store.ts';
 import { formatValue } from '../../gate/format-value.ts';
 import { action } from '../action.ts';
 
@@ -40,14 +40,14 @@ export function register(program: Command): void {
     .action(
       action(async (opts: { name?: string; dir: string }) => {
         if (opts.name !== undefined) {
-          const b = await loadBaseline(opts.name, opts.dir);
+          const b = await loadNamedBaseline(opts.name, opts.dir);
           process.stdout.write(describe(b.name, b.path, b.result));
           return ExitCode.ok;
         }
         const names = await listBaselineNames(opts.dir);
         if (names.length === 0) process.stdout.write(`no baselines in ${opts.dir}\n`);
         for (const n of names) {
-          const b = await loadBaseline(n, opts.dir);
+          const b = await loadNamedBaseline(n, opts.dir);
           process.stdout.write(describe(b.name, b.path, b.result));
         }
         return ExitCode.ok;

@@ -56,6 +56,7 @@ export function register(program: Command): void {
           backend: flags.backend,
           kubeconfig: flags.kubeconfig,
           context: flags.context,
+          toxiproxyUrl: flags.toxiproxy,
         };
         const scenario = applyOverrides(await loadScenario(file), overrides);
         const runDir = flags.out ?? path.join('reports', `${path.basename(file, path.extname(file))}-${timestamp(new Date())}`);

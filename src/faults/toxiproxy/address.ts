@@ -8,12 +8,17 @@ export interface HostPort {
   port: number;
 }
 
-/** Parses "127.0.0.1:8080", "localhost:0" or "[::1]:80"; an empty host means all interfaces. */
+/**
+ * Parses "127.0.0.1:8080", "localhost:0" or "[::1]:80"; an empty host means all interfaces.
+ * A `listen` the server cannot listen on is a 500, as toxiproxy-server's failed net.Listen is;
+ * an `upstream` it cannot parse is a 400 (the real server takes any string and fails on connect,
+ * but the loopback rule below needs the host).
+ */
 export function parseHostPort(value: string, field: string): HostPort {
   const match = /^(?:\[([^\]]*)\]|([^:]*)):(\d{1,5})$/.exec(value);
   const port = match ? Number(match[3]) : NaN;
   if (!match || port > 65535) {
-    throw new ApiError(400, `${field} must be host:port (e.g. 127.0.0.1:0), got ${JSON.stringify(value)}`);
+    throw new ApiError(field === 'listen' ? 500 : 400, `${field} must be host:port (e.g. 127.0.0.1:0), got ${JSON.stringify(value)}`);
   }
   return { host: match[1] ?? match[2] ?? '', port };
 }
@@ -32,7 +37,7 @@ export function checkedAddress(value: string, field: string, allowNonLoopback: b
   if (!allowNonLoopback && !isLoopbackHost(address.host)) {
     throw new ApiError(
       400,
-      `${field} ${JSON.stringify(value)} is not a loopback address; this server only proxies over loopback unless started with non-loopback addresses allowed`,
+      `${field} ${JSON.stringify(value)} is not a loopback address: meshbench's bundled server only proxies over loopback (127.0.0.0/8, ::1, localhost); to allow other addresses start it with \`meshbench toxiproxy --allow-non-loopback\`, or use a real toxiproxy-server`,
     );
   }
   return address;

@@ -2,15 +2,22 @@
 // function from a request to a response, so it can be read in one screen and the HTTP edge
 // only moves bytes.
 import { ApiError } from './api-error.ts';
+import type { ToxiProxy } from './proxy.ts';
 import { parseProxyPatch, type ProxyRegistry } from './proxy-registry.ts';
 import { toxicJson } from './toxic-spec.ts';
 
-/** What /version reports; toxic-fault uses it to tell the bundled server from a real one. */
-export const BUNDLED_SERVER_VERSION = 'meshbench-bundled';
+/** The toxiproxy-server release this API is contract-tested against (tools/toxiproxy/go.mod). */
+export const TOXIPROXY_API_VERSION = '2.12.0';
+/** Marks the bundled server in /version (semver build metadata, so version parsers accept it). */
+export const BUNDLED_VERSION_SUFFIX = '+meshbench';
+/** What /version reports, e.g. "2.12.0+meshbench"; toxic-fault tells the servers apart by it. */
+export const BUNDLED_SERVER_VERSION = `${TOXIPROXY_API_VERSION}${BUNDLED_VERSION_SUFFIX}`;
 
 export interface ApiResponse {
   status: number;
   body?: unknown;
+  /** Sent as is with this content type instead of JSON-encoding `body`. */
+  raw?: { text: string; contentType: string | null };
 }
 
 type Handler = (params: string[], body: () => Promise<unknown>) => Promise<ApiResponse>;
@@ -21,7 +28,15 @@ const noContent: ApiResponse = { status: 204 };
 export function apiRoutes(registry: ProxyRegistry): Array<{ path: RegExp; methods: Record<string, Handler> }> {
   const toxics = (proxy: string | undefined) => registry.get(proxy ?? '').toxics;
   return [
-    { path: /^\/version$/, methods: { GET: async () => ok({ version: BUNDLED_SERVER_VERSION }) } },
+    {
+      path: /^\/version$/,
+      methods: {
+        GET: async () => ({
+          status: 200,
+          raw: { text: `{"version": "${BUNDLED_SERVER_VERSION}"}\n`, contentType: 'application/json;charset=utf-8' },
+        }),
+      },
+    },
     {
       path: /^\/reset$/,
       methods: {
@@ -40,7 +55,7 @@ export function apiRoutes(registry: ProxyRegistry): Array<{ path: RegExp; method
     },
     {
       path: /^\/populate$/,
-      methods: { POST: async (_, body) => ({ status: 201, body: { proxies: (await registry.populate(await body())).map((p) => p.json()) } }) },
+      methods: { POST: async (_, body) => populate(registry, body) },
     },
     {
       path: /^\/proxies\/([^/]+)$/,
@@ -79,6 +94,20 @@ export function apiRoutes(registry: ProxyRegistry): Array<{ path: RegExp; method
   ];
 }
 
+/** As toxiproxy-server: the proxies made so far (null for none) beside any error, in one body. */
+async function populate(registry: ProxyRegistry, body: () => Promise<unknown>): Promise<ApiResponse> {
+  const made: ToxiProxy[] = [];
+  const proxies = () => (made.length === 0 ? null : made.map((p) => p.json()));
+  try {
+    await registry.populate(await body(), made);
+  } catch (err) {
+    const status = err instanceof ApiError ? err.status : 500;
+    const error = err instanceof Error ? err.message : String(err);
+    return { status, body: { error, status, proxies: proxies() } };
+  }
+  return { status: 201, body: { proxies: proxies() } };
+}
+
 async function updateProxy(registry: ProxyRegistry, name: string, body: () => Promise<unknown>): Promise<ApiResponse> {
   const proxy = registry.get(name);
   await proxy.update(parseProxyPatch(await body()));
@@ -96,11 +125,13 @@ async function updateToxic(
   return ok(toxicJson(collection.update(toxic ?? '', await body())));
 }
 
-function decodeSegment(segment: string): string {
+const plain = (status: number, text: string): ApiResponse => ({ status, raw: { text, contentType: 'text/plain; charset=utf-8' } });
+
+function decodeSegment(segment: string): string | null {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new ApiError(400, `malformed path segment ${JSON.stringify(segment)}`);
+    return null;
   }
 }
 
@@ -111,12 +142,25 @@ export async function handleApi(
   pathname: string,
   body: () => Promise<unknown>,
 ): Promise<ApiResponse> {
+  // The edges answer as toxiproxy-server's Go router does: plain text, or nothing at all.
+  const params = pathname.split('/').map(decodeSegment);
+  if (params.includes(null)) return plain(400, '400 Bad Request');
   for (const route of routes) {
     const match = route.path.exec(pathname);
     if (!match) continue;
     const handler = route.methods[method];
-    if (!handler) throw new ApiError(405, `method ${method} not allowed on ${pathname}`);
-    return handler(match.slice(1).map(decodeSegment), body);
+    if (!handler) return { status: 405, raw: { text: '', contentType: null } };
+    return handler(match.slice(1).map((segment) => decodeSegment(segment) ?? ''), body);
   }
-  throw new ApiError(404, `no such endpoint: ${pathname}`);
+  return plain(404, '404 page not found\n');
+}
+
+/** toxiproxy-server refuses browsers (a web page must not drive the API): 403, plain text. */
+export const browserRefused: ApiResponse = plain(403, 'User agent not allowed\n');
+
+/** An API error as toxiproxy-server writes it: JSON text, sent as text/plain by Go's http.Error. */
+export function errorResponse(err: unknown): ApiResponse {
+  const status = err instanceof ApiError ? err.status : 500;
+  const error = err instanceof Error ? err.message : String(err);
+  return plain(status, `${JSON.stringify({ error, status })}\n`);
 }

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import type { Rng } from '../../core/rng.ts';
 import type { ToxicCollection, ToxicRecord } from './toxic-collection.ts';
 import type { ToxicStream } from './toxic-spec.ts';
-import { createStage, type Item, type Stage, type StageHost } from './toxic-stages.ts';
+import { CLOSES_ON_REMOVAL, createStage, type Item, type Stage, type StageHost } from './toxic-stages.ts';
 
 /** Stop reading from the source when this much is queued ahead of the toxics. */
 const HIGH_WATER_BYTES = 256 * 1024;
@@ -53,14 +53,26 @@ export class Link {
     this.wake?.();
   }
 
-  /** Gives each toxic now in the chain a stage (drawing toxicity once) and aborts departed ones. */
+  /**
+   * Gives each toxic now in the chain a stage (drawing toxicity once) and aborts departed ones.
+   * An updated toxic (same position, new record) gets a new stage and a new draw; a removed
+   * toxic of a CLOSES_ON_REMOVAL kind closes the connection, whether or not it applied to it.
+   */
   private sync(): void {
-    const current = new Set(this.opts.toxics.chain(this.opts.stream));
+    const chain = this.opts.toxics.chain(this.opts.stream);
+    const current = new Set(chain);
+    let closeNow = false;
     for (const [record, slot] of this.slots) {
       if (!current.has(record)) {
         slot.controller.abort();
         this.slots.delete(record);
+        const updated = chain.some((r) => r.seq === record.seq);
+        if (!updated && CLOSES_ON_REMOVAL.has(record.type)) closeNow = true;
       }
+    }
+    if (closeNow) {
+      this.opts.host.close();
+      return;
     }
     for (const record of current) {
       if (this.slots.has(record)) continue;

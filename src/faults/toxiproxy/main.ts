@@ -5,21 +5,13 @@ import { parseArgs } from 'node:util';
 import { reportError } from '../../cli/action.ts';
 import { badInput } from '../../core/errors.ts';
 import { exitWithParent } from '../../runtime/child.ts';
+import { serverOptionsFromFlags } from './flags.ts';
 import { startToxiproxyServer } from './server.ts';
 
 export interface ToxiproxyReady {
   type: 'ready';
   url: string;
   port: number;
-}
-
-function integerFlag(value: string | undefined, flag: string, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) {
-    throw badInput('E_TOXIPROXY_FLAG', `--${flag} must be an integer from 0 to ${max}, got ${JSON.stringify(value)}`, `Example: --${flag} 8474`);
-  }
-  return n;
 }
 
 function parseFlags() {
@@ -40,12 +32,9 @@ function parseFlags() {
 async function main(): Promise<void> {
   if (process.send) exitWithParent();
   const values = parseFlags();
-  const server = await startToxiproxyServer({
-    host: values.host,
-    port: integerFlag(values.port, 'port', 0, 65535),
-    seed: integerFlag(values.seed, 'seed', 1, 2 ** 32 - 1),
-    allowNonLoopback: values['allow-non-loopback'],
-  });
+  const server = await startToxiproxyServer(
+    serverOptionsFromFlags({ host: values.host, port: values.port, seed: values.seed, allowNonLoopback: values['allow-non-loopback'] }, 0),
+  );
   process.on('SIGTERM', () => {
     void server.close().then(() => process.exit(0));
   });

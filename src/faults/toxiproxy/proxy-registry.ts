@@ -75,29 +75,30 @@ export class ProxyRegistry {
     await proxy.stop();
   }
 
-  /** Creates or replaces each proxy; one with the same name, listen and upstream is kept as is. */
-  async populate(body: unknown): Promise<ToxiProxy[]> {
+  /**
+   * Creates or replaces each proxy in order, as toxiproxy-server does: one with the same name,
+   * listen and upstream is kept as is, a later entry with a taken name replaces the earlier one.
+   * Required fields and the loopback rule are checked for all before anything changes; each
+   * proxy made is pushed to `made` (the API reports them beside an error part-way through).
+   */
+  async populate(body: unknown, made: ToxiProxy[] = []): Promise<ToxiProxy[]> {
     if (!Array.isArray(body)) throw badRequest('expected a JSON array of proxies');
     const specs = body.map((item, i) => parseProxySpec(item, ` at proxy ${i + 1}`));
-    const names = new Set<string>();
     for (const spec of specs) {
-      if (names.has(spec.name)) throw badRequest(`duplicate proxy name ${JSON.stringify(spec.name)}`);
-      names.add(spec.name);
       checkedAddress(spec.upstream, 'upstream', this.env.allowNonLoopback);
       checkedAddress(spec.listen, 'listen', this.env.allowNonLoopback);
     }
-    const result: ToxiProxy[] = [];
     for (const spec of specs) {
       const existing = this.proxies.get(spec.name);
       const same = existing && existing.listen === spec.listen && existing.json().upstream === spec.upstream;
       if (existing && same) {
-        result.push(existing);
+        made.push(existing);
         continue;
       }
       if (existing) await this.remove(spec.name);
-      result.push(await this.create(spec));
+      made.push(await this.create(spec));
     }
-    return result;
+    return made;
   }
 
   /** Enables every proxy and removes every toxic. */

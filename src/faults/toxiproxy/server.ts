@@ -4,8 +4,9 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import { realClock, type Clock } from '../../core/clock.ts';
-import { ApiError, badRequest } from './api-error.ts';
-import { apiRoutes, handleApi, type ApiResponse } from './api.ts';
+import { environmentError } from '../../core/errors.ts';
+import { badRequest } from './api-error.ts';
+import { apiRoutes, browserRefused, errorResponse, handleApi, type ApiResponse } from './api.ts';
 import { ProxyRegistry } from './proxy-registry.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -54,32 +55,33 @@ export async function startToxiproxyServer(opts: ToxiproxyServerOptions = {}): P
   });
   const routes = apiRoutes(registry);
 
-  const respond = (res: http.ServerResponse, { status, body }: ApiResponse) => {
-    if (body === undefined) {
+  const respond = (res: http.ServerResponse, { status, body, raw }: ApiResponse) => {
+    if (raw !== undefined) {
+      res.writeHead(status, raw.contentType === null ? {} : { 'content-type': raw.contentType }).end(raw.text);
+    } else if (body === undefined) {
       res.writeHead(status).end();
-      return;
+    } else {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     }
-    res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
   };
 
   const server = http.createServer((req, res) => {
-    // As toxiproxy-server: a web page must not be able to drive the API through a browser.
-    if (req.headers['user-agent']?.startsWith('Mozilla/')) {
-      respond(res, { status: 403, body: { error: 'User agent not allowed', status: 403 } });
-      return;
-    }
+    if (req.headers['user-agent']?.startsWith('Mozilla/')) return respond(res, browserRefused);
     const { pathname } = new URL(req.url ?? '/', 'http://toxiproxy');
     handleApi(routes, req.method ?? 'GET', pathname, () => readJson(req)).then(
       (response) => respond(res, response),
-      (err: unknown) => {
-        const status = err instanceof ApiError ? err.status : 500;
-        const error = err instanceof Error ? err.message : String(err);
-        respond(res, { status, body: { error, status } });
-      },
+      (err: unknown) => respond(res, errorResponse(err)),
     );
   });
   server.listen(opts.port ?? 0, host);
-  await once(server, 'listening');
+  try {
+    await once(server, 'listening');
+  } catch (err) {
+    await registry.closeAll();
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (!['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL'].includes(code)) throw err;
+    throw environmentError('E_TOXIPROXY_BIND', `the bundled toxiproxy server cannot listen on ${host}:${opts.port ?? 0} (${code})`, 'Stop whatever uses that port, or pick another with --port (0 = any free port).');
+  }
   const { port } = server.address() as { port: number };
   const urlHost = host.includes(':') ? `[${host}]` : host;
 

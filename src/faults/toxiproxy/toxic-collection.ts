@@ -1,7 +1,7 @@
 // Why: each proxy owns an ordered chain of toxics per direction, and open connections must see
 // additions, updates and removals at once (as toxiproxy-server re-wires its live links). This
 // is that chain as plain state plus change notification; the data path subscribes to it.
-import { toxicExists, toxicNotFound } from './api-error.ts';
+import { toxicNotFound } from './api-error.ts';
 import { applyToxicUpdate, parseNewToxic, type ToxicSpec, type ToxicStream } from './toxic-spec.ts';
 
 /** One version of a toxic. An update makes a new record that keeps the position (`seq`). */
@@ -32,8 +32,7 @@ export class ToxicCollection {
   }
 
   add(body: unknown): ToxicRecord {
-    const spec = parseNewToxic(body);
-    if (this.records.some((r) => r.name === spec.name)) throw toxicExists();
+    const spec = parseNewToxic(body, (name) => this.records.some((r) => r.name === name));
     const record = { ...spec, seq: this.nextSeq++ };
     this.records.push(record);
     this.changed();

@@ -2,7 +2,7 @@
 // toxiproxy-server checks it — type, stream, integer attributes — before it touches a live
 // connection. This module is that parser; it holds no state and does no I/O.
 import { TOXIC_KINDS, type ToxicKind } from '../../scenario/types.ts';
-import { ApiError, badRequest } from './api-error.ts';
+import { ApiError, badRequest, toxicExists } from './api-error.ts';
 
 export type ToxicStream = 'upstream' | 'downstream';
 
@@ -38,28 +38,27 @@ function isToxicKind(value: unknown): value is ToxicKind {
   return typeof value === 'string' && (TOXIC_KINDS as readonly string[]).includes(value);
 }
 
+/** Any JSON number, as toxiproxy-server's float32 (a value above 1 always applies, below 0 never). */
 function parseToxicity(value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw badRequest('toxicity must be a number from 0 to 1');
+  if (typeof value !== 'number') throw badRequest('toxicity must be a number');
   return value;
 }
 
-/** Known attributes from `raw` over `base`; unknown names are ignored, as the real server does. */
+/**
+ * Known attributes from `raw` over `base`; unknown names are ignored, as the real server does.
+ * Like its int64 fields, any whole number is taken (negative ones too: a negative latency or
+ * rate acts as none); the stages never let such a value stall or crash a connection.
+ */
 function mergeAttributes(type: ToxicKind, base: Readonly<Record<string, number>>, raw: unknown): Record<string, number> {
   const out: Record<string, number> = {};
   const given = raw === undefined ? {} : asObject(raw);
   for (const key of TOXIC_ATTRIBUTES[type]) {
     const value = key in given ? given[key] : (base[key] ?? 0);
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-      throw badRequest(`attribute ${key} of a ${type} toxic must be a non-negative integer`);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+      throw badRequest(`attribute ${key} of a ${type} toxic must be a whole number`);
     }
     out[key] = value;
-  }
-  if (type === 'slicer') {
-    const avg = out.average_size ?? 0;
-    const variation = out.size_variation ?? 0;
-    if (avg < 1) throw badRequest('attribute average_size of a slicer toxic must be at least 1');
-    if (variation >= avg) throw badRequest('attribute size_variation of a slicer toxic must be smaller than average_size');
   }
   return out;
 }
@@ -70,22 +69,25 @@ export function toxicJson(spec: ToxicSpec): ToxicSpec {
   return { name, type, stream, toxicity, attributes };
 }
 
-/** A new toxic from a POST body; defaults: downstream, toxicity 1, name `<type>_<stream>`. */
-export function parseNewToxic(body: unknown): ToxicSpec {
+/**
+ * A new toxic from a POST body; defaults: downstream, toxicity 1, name `<type>_<stream>`.
+ * Checked in toxiproxy-server's order (stream, then type), so the same bad body gets the same
+ * error from both; `exists` answers 409 for a taken name before the attributes are looked at.
+ */
+export function parseNewToxic(body: unknown, exists: (name: string) => boolean = () => false): ToxicSpec {
   const json = asObject(body);
-  if (!isToxicKind(json.type)) throw new ApiError(400, 'invalid toxic type');
+  if (json.name !== undefined && typeof json.name !== 'string') throw badRequest('name must be a string');
+  if (json.type !== undefined && typeof json.type !== 'string') throw badRequest('type must be a string');
+  const toxicity = parseToxicity(json.toxicity, 1);
   const stream = json.stream ?? 'downstream';
   if (stream !== 'upstream' && stream !== 'downstream') {
     throw new ApiError(400, 'stream was invalid, can be either upstream or downstream');
   }
-  if (json.name !== undefined && typeof json.name !== 'string') throw badRequest('name must be a string');
-  return {
-    name: json.name || `${json.type}_${stream}`,
-    type: json.type,
-    stream,
-    toxicity: parseToxicity(json.toxicity, 1),
-    attributes: mergeAttributes(json.type, {}, json.attributes),
-  };
+  const type = json.type ?? '';
+  const name = json.name || `${type}_${stream}`;
+  if (!isToxicKind(type)) throw new ApiError(400, 'invalid toxic type');
+  if (exists(name)) throw toxicExists();
+  return { name, type, stream, toxicity, attributes: mergeAttributes(type, {}, json.attributes) };
 }
 
 /** An update keeps name, type and stream; it may change attributes (merged) and toxicity. */

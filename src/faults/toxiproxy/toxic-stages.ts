@@ -1,8 +1,11 @@
 // Why: what each toxic does to the bytes of one direction of one connection, with Toxiproxy's
-// semantics. A stage receives chunks in order and emits them (delayed, paced, sliced, held,
+// semantics. A stage receives chunks in order and emits them (delayed, paced, sliced, dropped,
 // truncated) to the rest of the chain; when its toxic is removed it is aborted and hands on
-// whatever it holds, so no data is dropped by a removal. Randomness is the link's seeded Rng.
+// whatever it holds — except the timeout toxic, which drops what it swallowed and, on removal,
+// closes the connection, as toxiproxy-server's does. Randomness is the link's seeded Rng.
 import type { Rng } from '../../core/rng.ts';
+import { MAX_TIMER_MS } from '../../scenario/limits.ts';
+import type { ToxicKind } from '../../scenario/types.ts';
 import type { ToxicRecord } from './toxic-collection.ts';
 
 export type Item = { kind: 'data'; data: Buffer; /** when it was read from the socket (ms) */ at: number } | { kind: 'end' };
@@ -28,17 +31,31 @@ export function latencyDelay(rng: Rng, latency: number, jitter: number): number 
   return Math.max(0, latency + (rng.next() * 2 - 1) * jitter);
 }
 
-/** Piece sizes for slicing `size` bytes into pieces of average ± variation bytes. */
+/**
+ * Piece sizes for slicing `size` bytes, by toxiproxy-server's rule: a piece no longer than
+ * average + variation is kept whole, a longer one is cut near its middle (± variation) and each
+ * half sliced again. Every piece has at least one byte, so no setting (toxiproxy-server accepts
+ * size_variation ≥ average_size, and average_size 0) can stall or crash the link.
+ */
 export function sliceSizes(rng: Rng, size: number, average: number, variation: number): number[] {
   const sizes: number[] = [];
-  for (let left = size; left > 0; ) {
-    const draw = Math.round(average + (rng.next() * 2 - 1) * variation);
-    const piece = Math.min(left, Math.max(1, draw));
-    sizes.push(piece);
-    left -= piece;
+  // An explicit stack instead of recursion: slicing 64 KB into 1-byte pieces stays flat.
+  const pending: number[] = size > 0 ? [size] : [];
+  while (pending.length > 0) {
+    const piece = pending.pop()!;
+    if (piece - average <= variation || piece === 1) {
+      sizes.push(piece);
+      continue;
+    }
+    const shift = variation > 0 ? Math.floor(rng.next() * variation * 2) - variation : 0;
+    const left = Math.min(piece - 1, Math.max(1, Math.floor(piece / 2) + shift));
+    pending.push(piece - left, left);
   }
   return sizes;
 }
+
+/** Toxics whose removal closes the connections on their link (toxiproxy's CleanupToxic). */
+export const CLOSES_ON_REMOVAL: ReadonlySet<ToxicKind> = new Set(['timeout']);
 
 /**
  * When a pipe limited to `kbPerS` (1 KB = 1000 bytes, as in Toxiproxy) has finished sending
@@ -90,16 +107,12 @@ export function createStage(toxic: ToxicRecord, rng: Rng, host: StageHost, signa
         },
       };
     case 'timeout': {
-      // Data is held (not lost) until the toxic is removed; the connection closes after
-      // `timeout` ms from when the toxic met it, or never when timeout is 0.
-      if (attr('timeout') > 0) {
-        const timer = setTimeout(() => host.close(), attr('timeout'));
-        signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
-      }
+      // Data is dropped; the connection closes `timeout` ms after the toxic met it, or never
+      // when timeout ≤ 0 (the link closes it when the toxic is removed: CLOSES_ON_REMOVAL).
+      if (attr('timeout') > 0) void host.sleep(attr('timeout'), signal).then((elapsed) => elapsed && host.close());
       return {
         async handle(item, emit) {
-          if (item.kind === 'data') await host.sleep(Infinity, signal);
-          await emit(item);
+          if (item.kind === 'end') await emit(item);
         },
       };
     }
@@ -142,20 +155,28 @@ export function createStage(toxic: ToxicRecord, rng: Rng, host: StageHost, signa
   }
 }
 
-/** Timer-backed sleep that ends early (false) when the signal aborts; Infinity waits for it. */
+/**
+ * Timer-backed sleep that ends early (false) when the signal aborts; Infinity waits for it.
+ * Node timers fire at once past MAX_TIMER_MS (a toxic may ask for any int64), so a longer sleep
+ * is taken in parts.
+ */
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       clearTimeout(timer);
       resolve(false);
     };
-    const timer = Number.isFinite(ms)
-      ? setTimeout(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(true);
-        }, ms)
-      : undefined;
+    const wait = (left: number) => {
+      if (!Number.isFinite(left)) return;
+      timer = setTimeout(() => {
+        if (left > MAX_TIMER_MS) return wait(left - MAX_TIMER_MS);
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, Math.min(left, MAX_TIMER_MS));
+    };
+    wait(ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

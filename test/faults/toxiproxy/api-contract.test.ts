@@ -1,18 +1,24 @@
 // The bundled server must pass the Toxiproxy HTTP API contract that toxiproxy-node-client (and
-// a real toxiproxy-server) rely on: shapes, defaults, and status codes.
+// a real toxiproxy-server) rely on: shapes, defaults, and status codes. Every test runs against
+// the real toxiproxy-server (built from the pinned Go module) and the bundled one, so the
+// bundled server is held to the real one; the one deliberate difference (loopback only) is
+// tested for the bundled server alone.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { startToxiproxyServer, type RunningToxiproxyServer } from '../../../src/faults/toxiproxy/server.ts';
+import { pinnedToxiproxyVersion, serverKinds, startServer, type ServerKind, type ServerUnderTest } from './servers.ts';
 import { splitAddress, startEchoServer, type TestServer } from './helpers.ts';
 
-let server: RunningToxiproxyServer;
+for (const { kind, skip } of serverKinds()) describe(`${kind} toxiproxy server`, { skip }, () => contract(kind));
+
+function contract(kind: ServerKind): void {
+let server: ServerUnderTest;
 let echo: TestServer;
 let client: Toxiproxy;
 
 before(async () => {
-  server = await startToxiproxyServer({ seed: 7 });
+  server = await startServer(kind, 7);
   echo = await startEchoServer();
   client = new Toxiproxy(server.url);
 });
@@ -28,8 +34,23 @@ async function raw(method: string, path: string, body?: unknown, headers: Record
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  let json: Record<string, unknown> | undefined;
+  try {
+    json = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text, contentType: res.headers.get('content-type') };
 }
+
+/** The fields of a proxy the API documents (the real server's JSON also carries an empty Logger). */
+const proxyFields = (json: Record<string, unknown> | undefined) => ({
+  name: json?.name,
+  listen: json?.listen,
+  upstream: json?.upstream,
+  enabled: json?.enabled,
+  toxics: json?.toxics,
+});
 
 function refused(address: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -43,9 +64,15 @@ function refused(address: string): Promise<boolean> {
 }
 
 describe('version', () => {
-  test('GET /version answers JSON with a version', async () => {
+  test('GET /version answers {"version": "<semver>"} of the pinned release; the bundled server marks itself', async () => {
     const text = await client.getVersion();
-    assert.equal(typeof (JSON.parse(text) as { version: unknown }).version, 'string');
+    const { version } = JSON.parse(text) as { version: string };
+    const release = pinnedToxiproxyVersion().replace(/^v/, '');
+    assert.equal(version, kind === 'real' ? release : `${release}+meshbench`);
+    assert.match(version, /^\d+\.\d+\.\d+(\+[0-9A-Za-z.-]+)?$/, 'a semantic version');
+    const res = await raw('GET', '/version');
+    assert.equal(res.contentType, 'application/json;charset=utf-8');
+    assert.equal(res.text, `{"version": "${version}"}\n`);
   });
 });
 
@@ -53,7 +80,7 @@ describe('proxies', () => {
   test('create answers 201 with the real listen port; list, get, update and delete follow', async () => {
     const created = await raw('POST', '/proxies', { name: 'crud', listen: '127.0.0.1:0', upstream: echo.address });
     assert.equal(created.status, 201);
-    assert.deepEqual({ ...created.json, listen: undefined }, { name: 'crud', listen: undefined, upstream: echo.address, enabled: true, toxics: [] });
+    assert.deepEqual({ ...proxyFields(created.json), listen: undefined }, { name: 'crud', listen: undefined, upstream: echo.address, enabled: true, toxics: [] });
     const listen = created.json?.listen as string;
     assert.match(listen, /^127\.0\.0\.1:\d+$/);
     assert.notEqual(splitAddress(listen).port, 0);
@@ -90,7 +117,7 @@ describe('proxies', () => {
   test('409 for a duplicate name, 404 for an unknown proxy', async () => {
     await client.createProxy({ name: 'dup', listen: '127.0.0.1:0', upstream: echo.address });
     const again = await raw('POST', '/proxies', { name: 'dup', listen: '127.0.0.1:0', upstream: echo.address });
-    assert.deepEqual(again, { status: 409, json: { error: 'proxy already exists', status: 409 } });
+    assert.deepEqual({ status: again.status, json: again.json }, { status: 409, json: { error: 'proxy already exists', status: 409 } });
     await assert.rejects(client.createProxy({ name: 'dup', listen: '127.0.0.1:0', upstream: echo.address }), /409/);
     await assert.rejects(client.get('nope'), /404/);
     assert.equal((await raw('DELETE', '/proxies/nope')).status, 404);
@@ -99,25 +126,50 @@ describe('proxies', () => {
     await client.get('dup').then((p) => p.remove());
   });
 
-  test('400 for a bad body, a missing field or an address off loopback', async () => {
+  test('400 for a bad body or a missing field, as JSON in a text/plain body', async () => {
     const bad = [
       '{not json',
       '[]',
+      '',
       { listen: '127.0.0.1:0', upstream: echo.address },
       { name: 'x', listen: '127.0.0.1:0' },
-      { name: 'x', listen: '127.0.0.1:0', upstream: 'no-port' },
       { name: 'x', listen: '127.0.0.1:0', upstream: echo.address, enabled: 'yes' },
-      { name: 'x', listen: '0.0.0.0:0', upstream: echo.address },
-      { name: 'x', listen: '127.0.0.1:0', upstream: '10.1.2.3:80' },
+      { name: 5, listen: '127.0.0.1:0', upstream: echo.address },
     ];
     for (const body of bad) {
       const res = await raw('POST', '/proxies', body);
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(res.json?.status, 400);
       assert.equal(typeof res.json?.error, 'string');
+      assert.equal(res.contentType, 'text/plain; charset=utf-8');
     }
-    assert.deepEqual(await client.getAll(), {}, 'nothing was created');
+    assert.equal((await raw('POST', '/proxies', { name: 'y', upstream: echo.address })).json?.error, undefined, 'listen may be left out');
+    assert.equal((await raw('POST', '/proxies', { name: 'z', listen: 'nonsense', upstream: echo.address })).status, 500, 'a listen address that cannot be listened on');
+    await raw('DELETE', '/proxies/y');
+    assert.deepEqual(await client.getAll(), {}, 'nothing else was created');
   });
+
+  if (kind === 'bundled') {
+    test('deliberate difference: only loopback addresses, with a message that says how to allow others', async () => {
+      for (const body of [
+        { name: 'x', listen: '0.0.0.0:0', upstream: echo.address },
+        { name: 'x', listen: '127.0.0.1:0', upstream: '10.1.2.3:80' },
+        { name: 'x', listen: '127.0.0.1:0', upstream: 'no-port' },
+      ]) {
+        const res = await raw('POST', '/proxies', body);
+        assert.equal(res.status, 400, JSON.stringify(body));
+      }
+      await client.createProxy({ name: 'lo', listen: '127.0.0.1:0', upstream: echo.address });
+      const update = await raw('PATCH', '/proxies/lo', { upstream: '10.1.2.3:80' });
+      assert.equal(update.status, 400);
+      assert.match(String(update.json?.error), /not a loopback address.*meshbench toxiproxy --allow-non-loopback.*real toxiproxy-server/);
+      assert.equal((await client.get('lo')).upstream, echo.address, 'a refused update changes nothing');
+      await (await client.get('lo')).remove();
+      const omitted = await raw('POST', '/proxies', { name: 'nolisten', upstream: echo.address });
+      assert.match(String(omitted.json?.listen), /^127\.0\.0\.1:\d+$/, 'no listen address means loopback, not every interface');
+      await raw('DELETE', '/proxies/nolisten');
+    });
+  }
 
   test('populate creates or replaces a list, keeps an identical one, and validates all first', async () => {
     const proxies = await client.populate([
@@ -133,17 +185,21 @@ describe('proxies', () => {
     assert.equal(res.status, 201);
     assert.equal((res.json?.proxies as Array<{ listen: string }>)[0]?.listen, p1.listen);
 
-    const dupes = await raw('POST', '/populate', [
-      { name: 'p3', listen: '127.0.0.1:0', upstream: echo.address },
-      { name: 'p3', listen: '127.0.0.1:0', upstream: echo.address },
-    ]);
-    assert.equal(dupes.status, 400);
     const partlyBad = await raw('POST', '/populate', [
       { name: 'p4', listen: '127.0.0.1:0', upstream: echo.address },
       { name: 'p5', listen: '127.0.0.1:0' },
     ]);
-    assert.equal(partlyBad.status, 400);
+    assert.deepEqual(partlyBad.json, { error: 'missing required field: upstream at proxy 2', status: 400, proxies: null });
     assert.deepEqual(Object.keys(await client.getAll()).sort(), ['p1', 'p2'], 'a rejected populate changes nothing');
+    assert.deepEqual((await raw('POST', '/populate', [])).json, { proxies: null });
+
+    const dupes = await raw('POST', '/populate', [
+      { name: 'p3', listen: '127.0.0.1:0', upstream: echo.address },
+      { name: 'p3', listen: '127.0.0.1:0', upstream: echo.address },
+    ]);
+    assert.equal(dupes.status, 201, 'a later entry with the same name replaces the earlier one');
+    assert.deepEqual((dupes.json?.proxies as Array<{ enabled: boolean }>).map((p) => p.enabled), [false, true]);
+    assert.deepEqual(Object.keys(await client.getAll()).sort(), ['p1', 'p2', 'p3']);
     await Promise.all(Object.values(await client.getAll()).map((p) => p.remove()));
   });
 });
@@ -198,7 +254,7 @@ describe('toxics', () => {
     const body = { name: 't', type: 'latency', stream: 'upstream', toxicity: 1, attributes: { latency: 1, jitter: 0 } } as const;
     await proxy.addToxic(body);
     const dup = await raw('POST', '/proxies/errs/toxics', { ...body, stream: 'downstream' });
-    assert.deepEqual(dup, { status: 409, json: { error: 'toxic already exists', status: 409 } });
+    assert.deepEqual({ status: dup.status, json: dup.json }, { status: 409, json: { error: 'toxic already exists', status: 409 } });
 
     assert.equal((await raw('GET', '/proxies/errs/toxics/none')).status, 404);
     assert.equal((await raw('DELETE', '/proxies/errs/toxics/none')).status, 404);
@@ -209,17 +265,35 @@ describe('toxics', () => {
       '{',
       { type: 'earthquake' },
       { type: 'latency', stream: 'sideways' },
-      { type: 'latency', toxicity: 2 },
+      { type: 'latency', stream: 'UP' },
+      { name: 'no-type' },
+      { type: 'latency', toxicity: 'all' },
       { type: 'latency', attributes: { latency: 'slow' } },
       { type: 'latency', attributes: { latency: 1.5 } },
-      { type: 'bandwidth', attributes: { rate: -1 } },
-      { type: 'slicer', attributes: { average_size: 10, size_variation: 10 } },
     ];
     for (const b of bad) {
       const res = await raw('POST', '/proxies/errs/toxics', b);
       assert.equal(res.status, 400, JSON.stringify(b));
     }
-    assert.equal((await raw('POST', '/proxies/errs/toxics/t', { attributes: { latency: -3 } })).status, 400);
+    const stream = await raw('POST', '/proxies/errs/toxics', { type: 'earthquake', stream: 'sideways' });
+    assert.equal(stream.json?.error, 'stream was invalid, can be either upstream or downstream', 'the stream is checked before the type');
+
+    // What toxiproxy-server accepts, the bundled one accepts too.
+    const accepted = [
+      { name: 'a1', type: 'slicer', attributes: { average_size: 10, size_variation: 10 } },
+      { name: 'a2', type: 'slicer', attributes: { average_size: 10, size_variation: 20 } },
+      { name: 'a3', type: 'latency', toxicity: 2 },
+      { name: 'a4', type: 'latency', toxicity: -1 },
+      { name: 'a5', type: 'bandwidth', attributes: { rate: -1 } },
+      { name: 'a6', type: 'latency', attributes: { latency: -5, unknown: 3 } },
+    ];
+    for (const b of accepted) {
+      const res = await raw('POST', '/proxies/errs/toxics', b);
+      assert.equal(res.status, 200, JSON.stringify(b));
+      assert.equal(res.json?.name, b.name);
+      await raw('DELETE', `/proxies/errs/toxics/${b.name}`);
+    }
+    assert.equal((await raw('POST', '/proxies/errs/toxics/t', { attributes: { latency: 'x' } })).status, 400);
     assert.deepEqual((await proxy.getToxic('t')).attributes, { latency: 1, jitter: 0 }, 'a rejected update changes nothing');
     await proxy.remove();
   });
@@ -241,9 +315,14 @@ describe('reset and the HTTP edge', () => {
     await proxy.remove();
   });
 
-  test('browsers are refused; unknown routes are 404; wrong methods are 405', async () => {
-    assert.equal((await raw('GET', '/proxies', undefined, { 'user-agent': 'Mozilla/5.0' })).status, 403);
-    assert.equal((await raw('GET', '/nothing')).status, 404);
-    assert.equal((await raw('PUT', '/proxies')).status, 405);
+  test('browsers are refused; unknown routes are 404; wrong methods are 405; all as Go answers them', async () => {
+    const browser = await raw('GET', '/proxies', undefined, { 'user-agent': 'Mozilla/5.0' });
+    assert.deepEqual([browser.status, browser.contentType, browser.text], [403, 'text/plain; charset=utf-8', 'User agent not allowed\n']);
+    const unknown = await raw('GET', '/nothing');
+    assert.deepEqual([unknown.status, unknown.contentType, unknown.text], [404, 'text/plain; charset=utf-8', '404 page not found\n']);
+    const method = await raw('PUT', '/proxies');
+    assert.deepEqual([method.status, method.text], [405, '']);
+    assert.equal((await raw('GET', '/proxies/%zz')).status, 400);
   });
 });
+}

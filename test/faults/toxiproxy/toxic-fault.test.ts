@@ -85,7 +85,7 @@ test('stop after the proxy is gone is fine; an unknown proxy or bad attributes f
     startToxic({ toxiproxyUrl: server.url, proxyName: 'no-such-proxy', fault: latencyFault }),
     (async () => {
       await ensureLinkProxy(server.url, { name, upstream: echo.address });
-      return startToxic({ toxiproxyUrl: server.url, proxyName: name, fault: { ...latencyFault, attributes: { latency: -1 } } });
+      return startToxic({ toxiproxyUrl: server.url, proxyName: name, fault: { ...latencyFault, attributes: { latency: 1.5 } } });
     })(),
   ]) {
     await assert.rejects(attempt, (err: unknown) => isMeshbenchError(err) && err.code === 'E_TOXIPROXY' && err.hint.length > 0);
