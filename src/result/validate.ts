@@ -75,13 +75,33 @@ const histogram: Check = (v, p, out) => {
 
 const latency = obj({ p50: num, p90: num, p99: num, p999: num, max: num, mean: num, count: count } satisfies Record<keyof LatencySummaryMs, Check>);
 const requests = obj({ scheduled: count, sent: count, ok: count, errors: count, timeouts: count, dropped: count, byStatus: record(count) });
-const window = obj({ t: num, scheduled: count, sent: count, ok: count, errors: count, timeouts: count, dropped: count, p50: num, p99: num, max: num, histogram });
+// Version 2 keeps successful requests' latency (null in a window where none succeeded) beside
+// every request's, and failures by reason.
+const windowV1 = obj({ t: num, scheduled: count, sent: count, ok: count, errors: count, timeouts: count, dropped: count, p50: num, p99: num, max: num, histogram });
+const windowV2 = obj({
+  t: num, scheduled: count, sent: count, ok: count, errors: count, timeouts: count, dropped: count,
+  failures: record(count), p50: nullable(num), p99: nullable(num), max: nullable(num), p50All: nullable(num), p99All: nullable(num), histogram, histogramAll: histogram,
+});
 const serviceSeries = obj({
   service: str,
   windows: list(obj({ t: num, arrivals: count, completed: count, expired: count, inFlight: num, queueDepth: num })),
 });
-const repeat = obj({ index: count, startedAt: str, measuredMs: num, latencyMs: latency, requests, achievedRps: num, sendLatenessMs: latency, histogram, windows: list(window), services: list(serviceSeries) });
-const arm = obj({
+const repeatV1 = obj({ index: count, startedAt: str, measuredMs: num, latencyMs: latency, requests, achievedRps: num, sendLatenessMs: latency, histogram, windows: list(windowV1), services: list(serviceSeries) });
+const failures = obj({ byReason: record(count) });
+const edgeSeries = obj({
+  from: str,
+  to: str,
+  caller: oneOf(['client', 'app', 'proxy']),
+  windows: list(obj({ t: num, requests: count, attempts: count, attempted: count, arrivals: count })),
+});
+const edgeSummary = obj({ edge: str, from: str, to: str, caller: oneOf(['client', 'app', 'proxy']), peak: num, mean: num, requests: count, notAttempted: count });
+const repeatV2 = obj({
+  index: count, startedAt: str, measuredMs: num, latencyMs: latency, latencyAllMs: latency, requests, achievedRps: num, sendLatenessMs: latency,
+  histogram, histogramAll: histogram, windows: list(windowV2), services: list(serviceSeries), edges: list(edgeSeries), failures,
+  proxy: nullable(obj({ counters: record(num), cpuSeconds: nullable(num), rssBytes: nullable(num) })),
+  warmup: nullable(obj({ ms: num, endedBy: oneOf(['fixed', 'settled', 'requests', 'max']), windows: list(obj({ t: num, sent: count, ok: count, p99: nullable(num) })) })),
+});
+const armCommon = {
   name: oneOf(['direct', 'meshed']),
   latencyMs: latency,
   requests,
@@ -89,11 +109,12 @@ const arm = obj({
   errorRate: num,
   sendLatenessMs: latency,
   histogram,
-  repeats: list(repeat),
   proxy: nullable(obj({ config: unknownValue, counters: record(num), audit: list(obj({ route: str, zone: str, requests: count })) })),
   amplification: nullable(obj({ peak: num, mean: num })),
   recovery: list(obj({ fault: str, repeat: count, recoveredAfterS: nullable(num) })),
-});
+};
+const armV1 = obj({ ...armCommon, repeats: list(repeatV1) });
+const armV2 = obj({ ...armCommon, repeats: list(repeatV2), latencyAllMs: latency, goodputRps: num, histogramAll: histogram, edges: list(edgeSummary), failures });
 const target: Check = (v, p, out) => {
   const kind = (v as { kind?: unknown } | null)?.kind;
   if (kind === 'link') obj({ from: str, to: str })(v, p, out);
@@ -125,7 +146,7 @@ const distribution: Check = (v, p, out) => {
   if (fields === undefined) return fail(out, `${p}.kind`, `one of ${Object.keys(kinds).join(', ')}`, kind);
   obj(fields)(v, p, out);
 };
-const scenario = obj({
+const scenarioFields = {
   file: str,
   name: str,
   description: str,
@@ -186,16 +207,16 @@ const scenario = obj({
   gateOptions: obj({ inconclusive: oneOf(['pass', 'fail']), confidence: num }),
   recovery: obj({ p99Factor: num, minSuccessRate: num, stableMs: num }),
   toxiproxyUrl: nullable(str),
-});
+};
+const scenarioV1 = obj(scenarioFields);
+const scenarioV2 = obj({ ...scenarioFields, conditions: list(obj({ name: str, kind: str, target })) });
 
-const runResult = obj({
+const runResultCommon = {
   id: str,
   startedAt: str,
   finishedAt: str,
   meshbenchVersion: str,
-  scenario,
   environment: obj({ node: str, platform: str, arch: str, kernel: str, cpus: count, cpuModel: str, totalMemGiB: num, backend: oneOf(['embedded', 'kubernetes']) }),
-  arms: list(arm),
   comparison: nullable(
     obj({
       base: oneOf(['direct', 'meshed']),
@@ -205,12 +226,74 @@ const runResult = obj({
     }),
   ),
   faults: list(faultRecord),
-  verdict: nullable(str),
+};
+const runResultV1 = obj({ ...runResultCommon, scenario: scenarioV1, arms: list(armV1), verdict: nullable(str) });
+const interval = nullable(obj({ lo: num, hi: num }));
+const cost = obj({ addedMs: num, interval, floorMs: num, measurable: bool });
+const steadyState = nullable(
+  obj({
+    arms: list(
+      obj({
+        arm: oneOf(['direct', 'meshed']),
+        windows: count,
+        latencyMs: latency,
+        successRate: num,
+        goodputRps: num,
+        histogram,
+        repeats: list(obj({ repeat: count, windows: count, latencyMs: latency, successRate: num, histogram, windowTimes: list(num) })),
+      }),
+    ),
+    cost: nullable(obj({ p50: cost, p99: cost })),
+  }),
+);
+const gateOutcome = obj({
+  expression: str,
+  status: oneOf(['pass', 'fail', 'inconclusive']),
+  statistic: str,
+  value: nullable(num),
+  interval,
+  text: obj({ measured: str, interval: str, threshold: str }),
+  verdict: str,
+});
+const windowStats = nullable(obj({ windows: count, p50: nullable(num), p99: nullable(num), successRate: num, goodputRps: num, failures: record(count) }));
+const incident = obj({
+  fault: str,
+  kind: str,
+  atMs: num,
+  durationMs: num,
+  arms: list(
+    obj({
+      arm: oneOf(['direct', 'meshed']),
+      repeats: list(
+        obj({
+          repeat: count,
+          before: windowStats,
+          during: windowStats,
+          recovery: oneOf(['recovered', 'not-recovered', 'no-time', 'no-baseline']),
+          recoveredAfterS: nullable(num),
+          recoveryWindows: count,
+        }),
+      ),
+    }),
+  ),
+});
+const runResultV2 = obj({
+  ...runResultCommon,
+  scenario: scenarioV2,
+  host: obj({ cpus: count, loadAverageBefore: nullable(list(num)), loadAverageAfter: nullable(list(num)), otherRunsBefore: list(str), otherRunsAfter: list(str) }),
+  steadyState,
+  arms: list(armV2),
+  conditions: list(faultRecord),
+  incidents: list(incident),
+  validity: obj({ status: oneOf(['valid', 'inconclusive', 'invalid']), reasons: list(obj({ check: str, message: str })), checks: list(obj({ check: str, message: str })) }),
+  gates: nullable(list(gateOutcome)),
+  verdict: list(str),
 });
 
-/** Every problem with the document's shape, as `path: expected …, found …`; empty when sound. */
+/** Every problem with the document's shape (by its version), as `path: expected …, found …`;
+ * empty when sound. */
 export function resultProblems(doc: unknown): string[] {
   const out: string[] = [];
-  runResult(doc, '', out);
+  ((doc as { version?: unknown } | null)?.version === 1 ? runResultV1 : runResultV2)(doc, '', out);
   return out;
 }
