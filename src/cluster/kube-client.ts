@@ -45,6 +45,7 @@ export async function listNodes(kc: KubeConfig): Promise<NodeSummary[]> {
 export async function waitForNodesReady(kc: KubeConfig, names: string[], timeoutMs: number): Promise<NodeSummary[]> {
   const api = kc.makeApiClient(CoreV1Api);
   const informer = makeInformer<V1Node>(kc, '/api/v1/nodes', () => api.listNode());
+  let done = false;
   try {
     return await new Promise<NodeSummary[]>((resolve, reject) => {
       const check = () => {
@@ -59,12 +60,14 @@ export async function waitForNodesReady(kc: KubeConfig, names: string[], timeout
       timer.unref();
       for (const verb of ['add', 'update'] as const) informer.on(verb, check);
       informer.on('error', () => {
-        // The API server dropped the watch; restart it (the informer re-lists first).
-        setTimeout(() => void informer.start().catch(() => undefined), 500).unref();
+        // The API server dropped the watch; restart it (the informer re-lists first) — not
+        // after we stopped it ourselves, which ends the watch with an error too.
+        if (!done) setTimeout(() => void (done ? undefined : informer.start().catch(() => undefined)), 500).unref();
       });
       informer.start().then(check, reject);
     });
   } finally {
+    done = true;
     await informer.stop();
   }
 }

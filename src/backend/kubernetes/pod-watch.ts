@@ -26,13 +26,16 @@ export function podFailure(p: V1Pod): string | null {
 export class PodWatch {
   private readonly informer;
   private readonly listeners = new Set<() => void>();
+  private stopped = false;
 
   constructor(kc: KubeConfig, readonly namespace: string) {
     const api = kc.makeApiClient(CoreV1Api);
     this.informer = makeInformer<V1Pod>(kc, `/api/v1/namespaces/${namespace}/pods`, () => api.listNamespacedPod({ namespace }));
     for (const verb of ['add', 'update', 'delete'] as const) this.informer.on(verb, () => this.notify());
+    // The API server dropped the watch: start again (the informer re-lists first) — unless we
+    // stopped it, which also ends the watch with an error.
     this.informer.on('error', () => {
-      setTimeout(() => void this.informer.start().catch(() => undefined), 500).unref();
+      if (!this.stopped) setTimeout(() => void (this.stopped ? undefined : this.informer.start().catch(() => undefined)), 500).unref();
     });
   }
 
@@ -41,6 +44,7 @@ export class PodWatch {
   }
 
   stop(): Promise<void> {
+    this.stopped = true;
     return this.informer.stop();
   }
 
