@@ -6,3 +6,6 @@ import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv);
+// `cluster` commands leave client-node's keep-alive sockets to the API server (and, after `up`,
+// the cluster's daemons) referenced by this process: once the command is done, leave.
+if (process.argv[2] === 'cluster') setTimeout(() => process.exit(), 200).unref();
