@@ -30,7 +30,7 @@ function modelArm(sweep: ArmSweep, tolerancePct: number, cpus: number): ArmCapac
   for (const knee of sweep.knees) {
     const excluded = kneeExclusion(knee);
     if (excluded) {
-      doubts.push(`${knee.replicas} replica(s) left out of the fit: ${excluded}`);
+      doubts.push(`the ${knee.replicas}-replica knee is left out of the fit: ${excluded}`);
       continue;
     }
     points.push({ replicas: knee.replicas, rps: knee.maxRps! });

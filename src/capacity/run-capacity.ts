@@ -1,9 +1,9 @@
 // Why: the I/O side of a capacity sweep. For each replica count of the scaled service and each
 // arm (alternating, so drift of the machine hits both alike), it brings the topology up through
 // the runner, probes saturation with a closed loop, and lets the pure sweep policy choose every
-// open-loop step. Fresh processes after the probe and after any step that collapsed or did not
-// drain, so no queue or latency estimate leaks into the next measurement. One teardown and the
-// run's ledger undo everything however the sweep ends — Ctrl-C included.
+// open-loop step. Every step starts on a drained topology, and on fresh processes after a step
+// that collapsed (or anything that did not drain), so no queue leaks into the next measurement.
+// One teardown and the run's ledger undo everything however the sweep ends — Ctrl-C included.
 import { mkdir } from 'node:fs/promises';
 import { environmentError } from '../core/errors.ts';
 import { deriveSeed } from '../core/rng.ts';
@@ -67,9 +67,13 @@ async function sweepCell(opts: SweepOptions, arm: ArmName, replicas: number, ctx
         `check that the scenario serves requests: meshbench run ${opts.scenario.file} --duration 5`,
       );
     }
-    // The probe leaves queues behind and the proxy's latency estimates inflated: start afresh.
-    await topo.stop();
-    topo = await start();
+    // A closed loop leaves little queued once it stops; what it did leave must drain before the
+    // first step (or the processes are started afresh). The proxy's latency estimates are
+    // inflated alike for every endpoint, which leaves its choices between them as they were.
+    if (!(await drained(topo))) {
+      await topo.stop();
+      topo = await start();
+    }
     const timeoutMs = stepTimeoutMs(settings.slos, scenario.load.timeoutMs);
     const search = await findKnee<StepRecord>(
       async (rate, purpose) => {

@@ -161,7 +161,7 @@ export async function runStep(spec: StepSpec, env: StepEnv): Promise<StepRecord>
       broken,
       meets: broken.length === 0 && collapsed === null,
       bottleneck,
-      ...usageBetween(start, after),
+      ...usageBetween(start, after, measuredS),
     };
   } finally {
     await measuring.current?.watcher.stop();
@@ -169,16 +169,21 @@ export async function runStep(spec: StepSpec, env: StepEnv): Promise<StepRecord>
   }
 }
 
-function usageBetween(start: Snapshot | null, end: Snapshot): Pick<StepRecord, 'replicaCores' | 'replicaRssMiB' | 'proxy' | 'machine'> {
+/**
+ * What the processes used from the start of the measured part until its last request settled.
+ * A process's cores are its CPU seconds per measured second — the work of the measured requests
+ * over the time they arrived in — while the machine's share is over the same wall time.
+ */
+function usageBetween(start: Snapshot | null, end: Snapshot, measuredS: number): Pick<StepRecord, 'replicaCores' | 'replicaRssMiB' | 'proxy' | 'machine'> {
   const seconds = start ? (end.atMs - start.atMs) / 1000 : 0;
-  if (!start || seconds <= 0) return { replicaCores: 0, replicaRssMiB: 0, proxy: null, machine: null };
+  if (!start || seconds <= 0 || measuredS <= 0) return { replicaCores: 0, replicaRssMiB: 0, proxy: null, machine: null };
   const cpuDelta = (a: ProcessUsage | null, b: ProcessUsage | null) => (a && b ? Math.max(0, b.cpuSeconds - a.cpuSeconds) : 0);
   const replicaCpu = end.replicas.reduce((sum, u, i) => sum + cpuDelta(start.replicas[i] ?? null, u), 0);
   const machineTotal = start.machine && end.machine ? end.machine.total - start.machine.total : 0;
   return {
-    replicaCores: end.replicas.length > 0 ? replicaCpu / end.replicas.length / seconds : 0,
+    replicaCores: end.replicas.length > 0 ? replicaCpu / end.replicas.length / measuredS : 0,
     replicaRssMiB: Math.max(0, ...end.replicas.map((u) => (u?.rssBytes ?? 0) / MIB)),
-    proxy: end.proxy ? { cores: cpuDelta(start.proxy, end.proxy) / seconds, rssMiB: end.proxy.rssBytes / MIB } : null,
+    proxy: end.proxy ? { cores: cpuDelta(start.proxy, end.proxy) / measuredS, rssMiB: end.proxy.rssBytes / MIB } : null,
     machine:
       start.machine && end.machine && machineTotal > 0
         ? { busy: (end.machine.busy - start.machine.busy) / machineTotal, meshbenchCores: Math.max(0, end.meshbenchCpuS - start.meshbenchCpuS) / seconds }

@@ -53,7 +53,7 @@ test('a knee the scaled service did not set, or measured beside other load, is l
   const arm = modelCapacity(sweep, request).arms[0]!;
   assert.deepEqual(arm.usl!.points.map((p) => p.replicas), [1, 2]);
   assert.equal(arm.holdout!.replicas, 2);
-  assert.match(arm.doubts.join('\n'), /3 replica\(s\) left out of the fit: the SLO broke at 2448 rps while the scaled service was neither saturated nor queueing/);
+  assert.match(arm.doubts.join('\n'), /the 3-replica knee is left out of the fit: the SLO broke at 2448 rps while the scaled service was neither saturated nor queueing/);
   assert.match(arm.doubts.join('\n'), /other processes used 1\.2 of this machine's 2 cores/);
 });
 
