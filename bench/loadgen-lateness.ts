@@ -58,6 +58,7 @@ async function round(target: string, technique: Technique): Promise<void> {
       method: 'GET',
       path: '/',
       classes: [],
+      generators: 1,
     },
   };
   const before = process.resourceUsage().involuntaryContextSwitches;

@@ -50,7 +50,8 @@ async function main(): Promise<void> {
   const args = parseCommandLine();
   const config = await loadConfig(args);
   const fromParent = underRunner && args['router-from-parent'] === true;
-  const proxy = await startProxy(config, fromParent ? { routerHandle: await routerSocketFromParent() } : {});
+  const nodeName = process.env.NODE_NAME ?? null;
+  const proxy = await startProxy(config, fromParent ? { routerHandle: await routerSocketFromParent(), nodeName } : { nodeName });
   process.on('SIGTERM', () => {
     void proxy.close().then(() => process.exit(0));
   });
@@ -65,6 +66,8 @@ async function main(): Promise<void> {
     });
     const host = config.mesh.bindAddress;
     console.log(`meshbench proxy: router http://${host}:${proxy.port}  admin http://${host}:${proxy.adminPort}/metrics`);
+    const discovery = config.discovery;
+    if (discovery) void proxy.ready.then(() => console.log(`meshbench proxy: endpoints of ${discovery.services.join(', ')} discovered in namespace ${discovery.namespace}`));
   }
 }
 

@@ -12,6 +12,8 @@ export type ProxyErrorReason =
   | 'no-subset-endpoint'
   /** Every candidate endpoint is ejected by its circuit breaker. */
   | 'all-endpoints-ejected'
+  /** The destination has no endpoint at all (discovery found none ready, or has not synced yet). */
+  | 'no-endpoints'
   /** Admission control: the destination has maxPending requests in flight. */
   | 'shed'
   /** The route timeout or the caller's propagated deadline passed. */
@@ -29,6 +31,7 @@ const STATUS: Record<ProxyErrorReason, number> = {
   'no-route': 404,
   'no-subset-endpoint': 503,
   'all-endpoints-ejected': 503,
+  'no-endpoints': 503,
   shed: 503,
   'deadline-exceeded': 504,
   'upstream-unreachable': 502,

@@ -5,6 +5,7 @@ import { ExitCode } from '../core/errors.ts';
 import { meshbenchVersion } from '../runner/environment.ts';
 import { register as registerBaseline } from './commands/baseline.ts';
 import { register as registerClean } from './commands/clean.ts';
+import { register as registerCluster } from './commands/cluster.ts';
 import { register as registerDoctor } from './commands/doctor.ts';
 import { register as registerGate } from './commands/gate.ts';
 import { register as registerReport } from './commands/report.ts';
@@ -32,10 +33,11 @@ Examples:
   $ meshbench run scenarios/retry-storm.yaml --quiet   # the retry storm, no progress output
   $ meshbench validate scenarios/my-scenario.yaml      # every problem at once, with line numbers
   $ meshbench gate reports/run/result.json --baseline main   # CI gate on P99
+  $ meshbench cluster up                               # a local 2-node Kubernetes (no Docker needed)
   $ meshbench clean                                    # remove what a killed run left behind
 ${EXIT_CODES}`,
     );
-  for (const register of [registerRun, registerValidate, registerReport, registerGate, registerBaseline, registerDoctor, registerClean]) {
+  for (const register of [registerRun, registerValidate, registerReport, registerGate, registerBaseline, registerDoctor, registerClean, registerCluster]) {
     register(program);
   }
   return program;

@@ -30,8 +30,8 @@ export interface CpuStealOptions {
   clock?: Clock;
 }
 
-/** Freezes and thaws one process; the two implementations differ only in how. */
-interface Freezer {
+/** Freezes and thaws a target; the implementations differ only in how (and what they undo). */
+export interface Freezer {
   readonly description: string;
   freeze(): void;
   thaw(): void;
@@ -95,6 +95,63 @@ function signalFreezer(opts: CpuStealOptions): Freezer {
   };
 }
 
+/**
+ * Freezes `freezer` for `percent` of every period until stop() (which returns false when it was
+ * already stopped; the caller then thaws/releases). Shared by local CPU steal and the chaos agent.
+ */
+export function runDutyCycle(freezer: Pick<Freezer, 'freeze' | 'thaw'>, percent: number, periodMs: number, clock: Clock): { stop(): boolean } {
+  // Cycle k starts at start + k·period (absolute, so timer lateness never accumulates). Each
+  // freeze lasts what brings the total frozen time to percent × (end of this cycle − start):
+  // on a busy machine this process's timers fire late more often while the target runs than
+  // while it is frozen, which would otherwise steal less than asked; a late thaw is paid back
+  // by a shorter next freeze, a stall by (at most twice) longer ones.
+  const frozenMs = (periodMs * percent) / 100;
+  const start = clock.now();
+  let cycle = 0;
+  let frozenTotal = 0;
+  let frozenAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const at = (t: number, fn: () => void) => {
+    timer = setTimeout(fn, Math.max(0, t - clock.now()));
+  };
+  const freezePhase = () => {
+    if (stopped) return;
+    try {
+      freezer.freeze();
+    } catch {
+      return; // the target is gone; stop() still cleans up
+    }
+    frozenAt = clock.now();
+    const cyclesDone = Math.floor((frozenAt - start) / periodMs) + 1;
+    const owed = cyclesDone * frozenMs - frozenTotal;
+    at(frozenAt + Math.min(Math.max(owed, 0), 2 * frozenMs), thawPhase);
+  };
+  const thawPhase = () => {
+    if (stopped) return;
+    try {
+      freezer.thaw();
+    } catch {
+      return;
+    }
+    frozenTotal += clock.now() - frozenAt;
+    // After a long event-loop stall, skip the missed cycles rather than replaying them.
+    cycle = Math.max(cycle + 1, Math.ceil((clock.now() - start) / periodMs));
+    at(start + cycle * periodMs, freezePhase);
+  };
+  if (percent >= 100) freezer.freeze();
+  else if (percent > 0) freezePhase();
+
+  return {
+    stop() {
+      if (stopped) return false;
+      stopped = true;
+      clearTimeout(timer);
+      return true;
+    },
+  };
+}
+
 export async function startCpuSteal(opts: CpuStealOptions): Promise<ActiveFault> {
   if (!(opts.percent >= 0 && opts.percent <= 100)) {
     throw badInput('fault.cpu-steal.percent', `cpu steal of ${opts.percent} % is not in 0–100`, 'use a percentage between 0 and 100');
@@ -121,54 +178,12 @@ export async function startCpuSteal(opts: CpuStealOptions): Promise<ActiveFault>
   }
   freezer ??= signalFreezer(opts);
 
-  // Cycle k starts at start + k·period (absolute, so timer lateness never accumulates). Each
-  // freeze lasts what brings the total frozen time to percent × (end of this cycle − start):
-  // on a busy machine this process's timers fire late more often while the target runs than
-  // while it is frozen, which would otherwise steal less than asked; a late thaw is paid back
-  // by a shorter next freeze, a stall by (at most twice) longer ones.
-  const frozenMs = (opts.periodMs * opts.percent) / 100;
-  const start = clock.now();
-  let cycle = 0;
-  let frozenTotal = 0;
-  let frozenAt = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  const at = (t: number, fn: () => void) => {
-    timer = setTimeout(fn, Math.max(0, t - clock.now()));
-  };
-  const freezePhase = () => {
-    if (stopped) return;
-    try {
-      freezer.freeze();
-    } catch {
-      return; // the target is gone; stop() still cleans up
-    }
-    frozenAt = clock.now();
-    const cyclesDone = Math.floor((frozenAt - start) / opts.periodMs) + 1;
-    const owed = cyclesDone * frozenMs - frozenTotal;
-    at(frozenAt + Math.min(Math.max(owed, 0), 2 * frozenMs), thawPhase);
-  };
-  const thawPhase = () => {
-    if (stopped) return;
-    try {
-      freezer.thaw();
-    } catch {
-      return;
-    }
-    frozenTotal += clock.now() - frozenAt;
-    // After a long event-loop stall, skip the missed cycles rather than replaying them.
-    cycle = Math.max(cycle + 1, Math.ceil((clock.now() - start) / opts.periodMs));
-    at(start + cycle * opts.periodMs, freezePhase);
-  };
-  if (opts.percent >= 100) freezer.freeze();
-  else if (opts.percent > 0) freezePhase();
+  const cycle = runDutyCycle(freezer, opts.percent, opts.periodMs, clock);
 
   return {
     mechanism: `${freezer.description}: frozen ${opts.percent}% of every ${opts.periodMs} ms (pid ${opts.pid})`,
     async stop() {
-      if (stopped) return;
-      stopped = true;
-      clearTimeout(timer);
+      if (!cycle.stop()) return;
       await freezer.release();
     },
   };

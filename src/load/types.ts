@@ -42,4 +42,7 @@ export interface LoadgenResult {
   /** Actual − intended send time, µs HDR, compressed base64. */
   sendLateness: string;
   windows: WindowPoint[];
+  /** Several generator pods (kubernetes): how many, and the spread of their measure starts —
+   * the error of aligning their windows by index. Absent for one local generator. */
+  generators?: { count: number; alignmentErrorMs: number };
 }

@@ -249,6 +249,9 @@ function settingsSection(result: RunResult): string {
     ['recovery', `p99 within ×${s.recovery.p99Factor} of the seconds before the incident and ≥ ${formatPercent(s.recovery.minSuccessRate)} success, for ${s.recovery.stableMs / 1000} s`],
     ['gates', s.gates.length > 0 ? s.gates.join('; ') : 'none'],
     ['environment', `${e.platform}/${e.arch}, kernel ${e.kernel}, ${e.cpus} × ${e.cpuModel}, ${e.totalMemGiB} GiB, Node ${e.node}, ${e.backend}`],
+    ...(e.cluster
+      ? [['cluster', `Kubernetes ${e.cluster.version}; ${e.cluster.nodes.map((n) => `${n.name} (zone ${n.zone ?? 'none'}, ${n.capacity.cpu ?? '?'} CPU, ${n.capacity.memory ?? '?'})`).join(', ')}`] as [string, string]]
+      : []),
     [
       'machine',
       `load average ${h.loadAverageBefore ? h.loadAverageBefore[0].toFixed(2) : '?'} before, ${h.loadAverageAfter ? h.loadAverageAfter[0].toFixed(2) : '?'} after; other meshbench runs: ${[...new Set([...h.otherRunsBefore, ...h.otherRunsAfter])].join(', ') || 'none'}`,

@@ -61,6 +61,22 @@ export interface EnvironmentInfo {
   cpuModel: string;
   totalMemGiB: number;
   backend: 'embedded' | 'kubernetes';
+  /** The cluster the kubernetes backend deployed into; absent on the embedded backend. */
+  cluster?: ClusterInfo;
+}
+
+export interface ClusterInfo {
+  /** The API server's version, e.g. "v1.34.4". */
+  version: string;
+  nodes: ClusterNode[];
+}
+
+export interface ClusterNode {
+  name: string;
+  /** The node's topology.kubernetes.io/zone label; null when it has none. */
+  zone: string | null;
+  /** The node's capacity as Kubernetes quantities, e.g. {cpu: "2", memory: "8029Mi", pods: "110"}. */
+  capacity: Record<string, string>;
 }
 
 /** Latency percentiles in milliseconds (the HDR summary, as stored). */

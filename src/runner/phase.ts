@@ -1,24 +1,23 @@
-// Why: one phase = one arm, one repeat: bring the arm's topology up, offer the load, inject the
-// fault timeline from the start of the measured part, sample the services every second, and
-// tear everything down — fresh processes each phase, so no queue or EWMA state leaks from one
-// arm into the next.
+// Why: one phase = one arm, one repeat: bring the arm's topology up, switch the scenario's
+// conditions on, offer the load, inject the fault timeline from the start of the measured part,
+// sample the services and the proxy every second, and tear everything down — fresh processes
+// each phase, so no queue or EWMA state leaks from one arm into the next.
+import type { ProxyStats } from '../../proxy/src/config.ts';
+import type { BackendRun } from '../backend/contract.ts';
 import { realClock } from '../core/clock.ts';
-import { InternalError } from '../core/errors.ts';
 import { deriveSeed } from '../core/rng.ts';
-import type { LoadgenCommand, LoadgenEvent, LoadgenResult } from '../load/types.ts';
+import type { LoadgenResult } from '../load/types.ts';
 import type { EdgeSeries, FaultRecord, ProxyUsage, ServiceSeries } from '../result/types.ts';
-import { startChild } from '../runtime/child.ts';
+import type { Teardown } from '../runtime/teardown.ts';
 import { conditionAsFault } from '../scenario/injections.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { startConditions } from './conditions.ts';
-import { startFault, type FaultContext } from './fault-driver.ts';
 import { runFaultTimeline, type FaultTimeline } from './fault-timeline.ts';
 import type { PhasePlan } from './plan.ts';
 import type { Progress } from './progress.ts';
 import { proxyUsage, startSampling, toEdgeSeries, toServiceSeries, type TopologySample } from './service-sampler.ts';
 
 type Sampling = ReturnType<typeof startSampling<TopologySample>>;
-import { startTopology, type ProxyStatsMessage, type TopologyContext } from './topology.ts';
 
 export interface PhaseOutput {
   arm: PhasePlan['arm'];
@@ -30,64 +29,58 @@ export interface PhaseOutput {
   faults: FaultRecord[];
   conditions: FaultRecord[];
   /** Cumulative proxy counters at the end of the phase (warmup included). */
-  proxy: ProxyStatsMessage | null;
+  proxy: ProxyStats | null;
   /** The proxy's counter growth, CPU and memory over the measured part. */
   proxyUsage: ProxyUsage | null;
 }
 
-export type PhaseContext = TopologyContext & FaultContext & { progress: Progress };
+export interface PhaseContext {
+  backend: BackendRun;
+  teardown: Teardown;
+  progress: Progress;
+}
 
 export async function runPhase(scenario: Scenario, phase: PhasePlan, ctx: PhaseContext): Promise<PhaseOutput> {
   const startedAt = new Date().toISOString();
-  const topo = await startTopology(scenario, phase.arm, ctx);
-  const loadgen = startChild<LoadgenCommand, LoadgenEvent>('src/load/worker.ts', { label: 'loadgen' });
-  const unregister = ctx.teardown.add('process loadgen', () => loadgen.stop());
+  const topo = await ctx.backend.startArm(phase.arm);
   // What starts with the measured part (service sampling, the fault timeline), filled in by
   // the generator's measure-start event — a holder, since a closure assigns it.
   const measuring: { current: { sampling: Sampling; timeline: FaultTimeline; stopFaults: () => Promise<void> } | null } = { current: null };
+  let stopLoad: (() => Promise<void>) | null = null;
   let stopConditions: (() => Promise<void>) | null = null;
   try {
     // Conditions are part of the environment: on before the first warmup request, off after the last.
-    const conditions = await startConditions(scenario.conditions, phase, scenario.load.durationS * 1000, (c) => startFault(conditionAsFault(c, scenario), topo, ctx), realClock);
+    const conditions = await startConditions(scenario.conditions, phase, scenario.load.durationS * 1000, (c) => topo.startFault(conditionAsFault(c, scenario)), realClock);
     stopConditions = ctx.teardown.add('conditions', () => conditions.stop());
-    await loadgen.next('ready');
-    loadgen.onMessage((event) => {
-      if (event.type === 'measure-start') {
-        conditions.measureStarted();
-        ctx.progress.measuring();
-        const timeline = runFaultTimeline(scenario.faults, phase, (f) => startFault(f, topo, ctx), realClock);
-        measuring.current = {
-          sampling: startSampling(async (): Promise<TopologySample> => {
-            const [services, proxy] = await Promise.all([topo.sampleServices(), topo.proxyStats()]);
-            return { services, proxy };
-          }),
-          timeline,
-          // Ctrl-C or an error mid-phase: lift the faults (thaw, delete tables) before the
-          // teardown stops the processes, which run later as they were registered earlier.
-          stopFaults: ctx.teardown.add('fault timeline', () => timeline.stopAll()),
-        };
-      } else if (event.type === 'progress') {
-        ctx.progress.window(event.window, event.inFlight);
-      }
-    });
-    const errored = loadgen.next<Extract<LoadgenEvent, { type: 'error' }>>('error', 24 * 3600_000);
-    const done = loadgen.next<Extract<LoadgenEvent, { type: 'done' }>>(
-      'done',
-      (Math.max(scenario.load.warmupS, scenario.load.warmupMaxS) + scenario.load.durationS) * 1000 + scenario.load.timeoutMs + 60_000,
-    );
-    loadgen.send({
-      type: 'start',
-      config: {
+    const load = await topo.startLoad(
+      {
         targets: topo.loadTargets,
         hostHeader: topo.hostHeader,
         load: scenario.load,
         // Both arms of a repeat get the identical arrival schedule.
         seed: deriveSeed(scenario.seed, `load#${phase.repeat}`),
       },
-    });
-    const outcome = await Promise.race([done, errored]);
-    void errored.catch(() => {});
-    if (outcome.type === 'error') throw new InternalError(`load generator failed: ${outcome.message}`);
+      {
+        measureStart() {
+          conditions.measureStarted();
+          ctx.progress.measuring();
+          const timeline = runFaultTimeline(scenario.faults, phase, (f) => topo.startFault(f), realClock);
+          measuring.current = {
+            sampling: startSampling(async (): Promise<TopologySample> => {
+              const [services, proxy] = await Promise.all([topo.sampleServices(), topo.proxyStats()]);
+              return { services, proxy };
+            }),
+            timeline,
+            // Ctrl-C or an error mid-phase: lift the faults (thaw, delete tables) before the
+            // teardown stops the processes, which run later as they were registered earlier.
+            stopFaults: ctx.teardown.add('fault timeline', () => timeline.stopAll()),
+          };
+        },
+        window: (window, inFlight) => ctx.progress.window(window, inFlight),
+      },
+    );
+    stopLoad = load.stop;
+    const loadgen = await load.done;
     const measured = measuring.current;
     const samples = measured ? await measured.sampling.stop() : [];
     await measured?.stopFaults();
@@ -98,7 +91,7 @@ export async function runPhase(scenario: Scenario, phase: PhasePlan, ctx: PhaseC
       arm: phase.arm,
       repeat: phase.repeat,
       startedAt,
-      loadgen: outcome.result,
+      loadgen,
       services: toServiceSeries(samples.map((s) => s.services)).map((s) => ({ ...s, windows: s.windows.slice(0, windows) })),
       edges: toEdgeSeries(samples, scenario.topology, phase.arm).map((e) => ({ ...e, windows: e.windows.slice(0, windows) })),
       faults: measured?.timeline.records ?? [],
@@ -109,7 +102,7 @@ export async function runPhase(scenario: Scenario, phase: PhasePlan, ctx: PhaseC
   } finally {
     await measuring.current?.stopFaults();
     await stopConditions?.();
-    await unregister();
+    await stopLoad?.();
     await topo.stop();
   }
 }

@@ -1,18 +1,16 @@
-// Why: the whole run — pre-flight, shared fault infrastructure, arms alternating over repeats,
-// the result — with one teardown that undoes everything the run created however it ends.
+// Why: the whole run — the backend's pre-flight and shared setup, arms alternating over repeats,
+// the result — with one teardown that undoes everything the run created however it ends. The
+// backend (src/backend/contract.ts) is the only thing that knows where the topology runs.
 import { mkdir } from 'node:fs/promises';
-import { environmentError } from '../core/errors.ts';
-import { checkFaultSupport, detectCapabilities } from '../faults/capabilities.ts';
 import { analyze } from '../analysis/analyze.ts';
+import { selectBackend } from '../backend/select-backend.ts';
 import { buildRunResult } from '../result/build.ts';
 import type { RunResult } from '../result/types.ts';
-import { startChild } from '../runtime/child.ts';
 import { installCleanupHandlers } from '../runtime/clean.ts';
 import { Ledger, newRunId } from '../runtime/ledger.ts';
+import { machineActivity } from '../runtime/machine-activity.ts';
 import { Teardown } from '../runtime/teardown.ts';
-import { hostSnapshot } from '../runtime/host-state.ts';
-import { injections } from '../scenario/injections.ts';
-import { TOXIC_KINDS, type Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { describeEnvironment, meshbenchVersion } from './environment.ts';
 import { runPhase, type PhaseOutput } from './phase.ts';
 import { planPhases } from './plan.ts';
@@ -28,41 +26,9 @@ export interface RunOptions {
   progress?: Progress;
 }
 
-function needsToxiproxy(scenario: Scenario): boolean {
-  return injections(scenario).some((f) => (TOXIC_KINDS as readonly string[]).includes(f.kind));
-}
-
-async function startToxiproxy(url: string | null, teardown: Teardown, ledger: Ledger): Promise<string> {
-  if (url) return url;
-  const child = startChild<never, { type: 'ready'; url: string }>('src/faults/toxiproxy/main.ts', { label: 'toxiproxy' });
-  let serverUrl: string | null = null;
-  teardown.add('process toxiproxy', async () => {
-    await child.stop();
-    // The bundled server's proxies died with it, whether or not their removal got through.
-    for (const entry of ledger.entries()) {
-      if (entry.kind === 'toxiproxy-proxy' && entry.url === serverUrl) ledger.release(entry);
-    }
-  });
-  serverUrl = (await child.next('ready')).url;
-  return serverUrl;
-}
-
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
-  if (scenario.backend.kind !== 'embedded') {
-    throw environmentError(
-      'E_BACKEND_UNAVAILABLE',
-      `${scenario.file}: backend "${scenario.backend.kind}" is not available in meshbench ${meshbenchVersion()}; only the embedded backend (local processes on loopback) runs today`,
-      'Remove the `backend:` block (or set `backend: {kind: embedded}`) to run the scenario locally.',
-    );
-  }
-  const problems = checkFaultSupport(injections(scenario), await detectCapabilities());
-  if (problems.length > 0) {
-    throw environmentError(
-      'E_FAULT_UNSUPPORTED',
-      `this machine cannot inject the faults ${scenario.file} asks for:\n  - ${problems.join('\n  - ')}`,
-      'Fix the items above (run `meshbench doctor`), or remove those faults from the scenario.',
-    );
-  }
+  const backend = selectBackend(scenario);
+  await backend.preflight(scenario);
   const progress = opts.progress ?? createProgress({ quiet: opts.quiet ?? false, tty: opts.tty ?? false, durationS: scenario.load.durationS });
   const runId = newRunId();
   const startedAt = new Date().toISOString();
@@ -79,21 +45,19 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     { runId },
   );
   try {
-    const toxiproxyUrl = needsToxiproxy(scenario)
-      ? await startToxiproxy(opts.toxiproxyUrl ?? scenario.toxiproxyUrl, teardown, ledger)
-      : null;
+    const run = await backend.open(scenario, { runId, runDir: opts.runDir, teardown, ledger, toxiproxyUrl: opts.toxiproxyUrl ?? null });
     const phases = planPhases(scenario.arms, scenario.repeats);
     const outputs: PhaseOutput[] = [];
-    const before = hostSnapshot(runId);
+    const before = machineActivity(runId);
     for (const [i, phase] of phases.entries()) {
       progress.phaseStart(phase, i, phases.length);
-      const out = await runPhase(scenario, phase, { runId, runDir: opts.runDir, teardown, ledger, toxiproxyUrl, progress });
+      const out = await runPhase(scenario, phase, { backend: run, teardown, progress });
       const lat = out.loadgen;
       progress.phaseEnd(`${lat.requests.ok}/${lat.requests.scheduled} ok, ${lat.achievedRps.toFixed(0)} rps`);
       outputs.push(out);
     }
-    const after = hostSnapshot(runId);
-    const environment = describeEnvironment(scenario);
+    const after = machineActivity(runId);
+    const environment = { ...describeEnvironment(scenario), ...(await run.describe()) };
     const result = buildRunResult(scenario, outputs, {
       id: runId,
       startedAt,

@@ -6,14 +6,14 @@
 import type { EdgeSeries, ProxyUsage, ServiceSeries } from '../result/types.ts';
 import type { ArmName, Topology } from '../scenario/types.ts';
 import type { ServiceCounters } from '../services/protocol.ts';
-import type { ProxyStatsMessage } from './topology.ts';
+import type { ProxyStats } from '../../proxy/src/config.ts';
 
 type Sample = Map<string, ServiceCounters>;
 
 /** One sampling instant: every live replica's counters and the proxy's (meshed arm). */
 export interface TopologySample {
   services: Sample;
-  proxy: ProxyStatsMessage | null;
+  proxy: ProxyStats | null;
 }
 
 /** Counter growth between two samples of one replica; a restarted replica starts again from zero. */
@@ -116,7 +116,7 @@ export function proxyUsage(samples: TopologySample[], windows: number): ProxyUsa
     if (name.startsWith('process_')) continue;
     counters[name] = value - (first.counters[name] ?? 0);
   }
-  const cpu = (s: ProxyStatsMessage) => s.counters['process_cpu_seconds_total'];
+  const cpu = (s: ProxyStats) => s.counters['process_cpu_seconds_total'];
   const rss = last.counters['process_resident_memory_bytes'];
   return {
     counters,

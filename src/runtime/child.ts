@@ -5,7 +5,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
-const TSX_LOADER = import.meta.resolve('tsx/esm');
+/** Resolved when a child is started, not at import: bundled entries (pods) have no tsx. */
+const tsxLoader = () => import.meta.resolve('tsx/esm');
 
 /** Absolute path of a file in this repository, from a path relative to the repository root. */
 export function repoPath(relative: string): string {
@@ -39,7 +40,7 @@ export interface Child<In, Out> {
 /** Start `entry` (a .ts file, path relative to the repository root) as an IPC child. */
 export function startChild<In, Out>(entry: string, options: ChildOptions): Child<In, Out> {
   const child = fork(repoPath(entry), options.args ?? [], {
-    execArgv: ['--import', TSX_LOADER],
+    execArgv: ['--import', tsxLoader()],
     env: options.env ?? process.env,
     stdio: ['ignore', 'inherit', options.inheritStderr ? 'inherit' : 'pipe', 'ipc'],
   });

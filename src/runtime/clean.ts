@@ -10,7 +10,10 @@ import { deleteNftTable, listNftTables } from '../faults/nft.ts';
 import { runCommand } from '../faults/run-command.ts';
 import { ExitCode } from '../core/errors.ts';
 import { repoPath } from './child.ts';
+import { deleteRunObjectsFrom } from '../backend/kubernetes/run-objects-cleanup.ts';
+import { podNetnsWithAddresses, removeCgroupTree, removeDirectory, removeDirectoryIfEmpty, removeSymlinksInto, unmountUnder } from './host-state.ts';
 import {
+  CLUSTER_RUN_ID,
   describeEntry,
   isAlive,
   processStartTime,
@@ -82,11 +85,53 @@ async function undo(entry: LedgerEntry): Promise<boolean> {
       return deleteNetns(entry.name);
     case 'toxiproxy-proxy':
       return deleteToxiproxyProxy(entry.url, entry.name);
+    case 'cgroup-tree':
+      return removeCgroupTree(entry.relative);
+    case 'mounts':
+      return (await unmountUnder(entry.under)) > 0;
+    case 'directory':
+      return removeDirectory(entry.path);
+    case 'directory-if-empty':
+      return removeDirectoryIfEmpty(entry.path);
+    case 'symlinks':
+      return removeSymlinksInto(entry.dir, entry.target) > 0;
+    case 'link':
+      return deleteLink(entry.name);
+    case 'k8s-run-objects':
+      return deleteRunObjectsFrom(entry.kubeconfig, entry.context, entry.runId);
+    case 'pod-netns': {
+      const names = await podNetnsWithAddresses(entry.addressPrefixes);
+      for (const name of names) await deleteNetns(name);
+      return names.length > 0;
+    }
   }
 }
 
-/** Undo order: frozen processes cannot die, so thaw first; processes before their cgroups. */
-const ORDER: Record<LedgerEntry['kind'], number> = { process: 0, cgroup: 1, 'nft-table': 2, netns: 3, 'toxiproxy-proxy': 4 };
+async function deleteLink(name: string): Promise<boolean> {
+  const r = await runCommand('ip', ['link', 'delete', name]);
+  if (r.code === 0) return true;
+  if (/Cannot find device|does not exist/.test(r.stderr)) return false;
+  throw new Error(r.stderr.trim());
+}
+
+/** Undo order: frozen processes cannot die, so thaw first; processes before their cgroups;
+ * containers (killed with their cgroup tree) before their mounts, pod namespaces before the
+ * node namespaces and the bridge that joined them; directories last, once nothing is mounted. */
+const ORDER: Record<LedgerEntry['kind'], number> = {
+  process: 0,
+  cgroup: 1,
+  'cgroup-tree': 1,
+  'nft-table': 2,
+  mounts: 3,
+  'pod-netns': 4,
+  netns: 5,
+  link: 6,
+  symlinks: 7,
+  directory: 8,
+  'directory-if-empty': 9,
+  'toxiproxy-proxy': 10,
+  'k8s-run-objects': 11,
+};
 
 async function cleanLedger(file: LedgerFile, report: CleanReport): Promise<void> {
   for (const e of file.entries) {
@@ -114,6 +159,7 @@ async function sweepByName(runIdFilter: string | undefined, liveRuns: Set<string
   const ours = (name: string): boolean => {
     if (!name.startsWith('meshbench-')) return false;
     const runId = runIdOfName(name);
+    if (runId === CLUSTER_RUN_ID && runIdFilter !== CLUSTER_RUN_ID) return false;
     if (runId !== null && liveRuns.has(runId)) return false;
     return runIdFilter === undefined || runId === runIdFilter;
   };

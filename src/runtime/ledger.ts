@@ -12,7 +12,22 @@ export type LedgerEntry =
   | { kind: 'nft-table'; family: string; name: string }
   | { kind: 'cgroup'; path: string }
   | { kind: 'netns'; name: string }
-  | { kind: 'toxiproxy-proxy'; url: string; name: string };
+  | { kind: 'toxiproxy-proxy'; url: string; name: string }
+  /** A cgroup subtree (relative to every hierarchy's root) whose processes are killed on removal. */
+  | { kind: 'cgroup-tree'; relative: string }
+  /** Every mount at or below a directory (container rootfs overlays, pod volumes). */
+  | { kind: 'mounts'; under: string }
+  | { kind: 'directory'; path: string }
+  /** A shared directory the run had to create; removed only when nothing else is left in it. */
+  | { kind: 'directory-if-empty'; path: string }
+  /** Symlinks in `dir` that point below `target`. */
+  | { kind: 'symlinks'; dir: string; target: string }
+  /** A network interface on the host (the local cluster's bridge). */
+  | { kind: 'link'; name: string }
+  /** Pod network namespaces (`cni-…`) holding an address with one of these prefixes. */
+  | { kind: 'pod-netns'; addressPrefixes: string[] }
+  /** A run's Kubernetes objects (namespace, labelled cluster-scoped objects) in one cluster. */
+  | { kind: 'k8s-run-objects'; kubeconfig: string; context: string | null; runId: string };
 
 /** The process that owns a ledger; a ledger whose owner still runs belongs to a live run. */
 export interface LedgerOwner {
@@ -25,6 +40,10 @@ export interface LedgerFile {
   owner: LedgerOwner;
   entries: LedgerEntry[];
 }
+
+/** The ledger of the local Kubernetes cluster (`meshbench cluster up`): its host state is named
+ * `meshbench-cluster…` and only removed through this ledger or `cluster down`, never swept with runs. */
+export const CLUSTER_RUN_ID = 'cluster';
 
 /** Every name meshbench gives to host state starts with this, then the run id. */
 export const NAME_PREFIX = 'meshbench-';
@@ -86,6 +105,22 @@ export function describeEntry(e: LedgerEntry): string {
       return `network namespace ${e.name}`;
     case 'toxiproxy-proxy':
       return `toxiproxy proxy ${e.name} at ${e.url}`;
+    case 'cgroup-tree':
+      return `cgroup tree ${e.relative} (and its processes)`;
+    case 'mounts':
+      return `mounts under ${e.under}`;
+    case 'directory':
+      return `directory ${e.path}`;
+    case 'directory-if-empty':
+      return `directory ${e.path} (if empty)`;
+    case 'symlinks':
+      return `symlinks in ${e.dir} into ${e.target}`;
+    case 'link':
+      return `network interface ${e.name}`;
+    case 'pod-netns':
+      return `pod network namespaces with addresses ${e.addressPrefixes.join(', ')}*`;
+    case 'k8s-run-objects':
+      return `Kubernetes namespace and objects of run ${e.runId} (${e.context ?? 'current context'} in ${e.kubeconfig})`;
   }
 }
 
@@ -156,6 +191,13 @@ export class Ledger {
     if (i < 0) return;
     this.file.entries.splice(i, 1);
     if (!this.closed) writeLedgerFile(this.file, false);
+  }
+
+  /** Gives the ledger to another process (the local cluster's API server once `cluster up` is
+   * done): the state stays "live" for `meshbench clean` exactly as long as that process runs. */
+  handOver(owner: LedgerOwner): void {
+    this.file.owner = owner;
+    writeLedgerFile(this.file, false);
   }
 
   entries(): readonly LedgerEntry[] {

@@ -1,7 +1,7 @@
 // Why: the defaults a scenario gets for everything it leaves out, in one place, so the parser,
 // the docs (scenarios/schema.json) and other modules (a bare `meshbench proxy`) agree on them.
 // Mesh values follow Linkerd/Finagle (DESIGN.md, decision 4).
-import type { GateOptions, MeshConfig, RecoveryOptions } from './types.ts';
+import type { GateOptions, MeshConfig, MeshDeployment, RecoveryOptions } from './types.ts';
 
 export const DEFAULT_MESH: Readonly<MeshConfig> = deepFreeze({
   port: 4140,
@@ -30,6 +30,16 @@ function deepFreeze<T extends object>(value: T): T {
   for (const inner of Object.values(value)) if (typeof inner === 'object' && inner !== null) deepFreeze(inner);
   return Object.freeze(value);
 }
+
+/** The seed's DaemonSet: Linkerd 1's proxy per node with 200m/256Mi requests, 500m/512Mi limits. */
+export const DEFAULT_MESH_DEPLOYMENT: Readonly<MeshDeployment> = deepFreeze({
+  provider: 'bundled',
+  deploy: 'daemonset',
+  resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+} satisfies MeshDeployment);
+
+/** The image `meshbench cluster up` builds and loads into the cluster. */
+export const DEFAULT_KUBERNETES_BACKEND = Object.freeze({ image: 'meshbench:dev', imagePullPolicy: 'IfNotPresent' } as const);
 
 export const DEFAULT_GATE_OPTIONS: Readonly<GateOptions> = Object.freeze({ inconclusive: 'pass', confidence: 0.95 });
 
@@ -67,4 +77,5 @@ export const DEFAULT_LOAD = Object.freeze({
   path: '/',
   /** maxInFlight defaults to one second of load at the highest rate, and at least this. */
   minMaxInFlight: 64,
+  generators: 1,
 });

@@ -1,18 +1,25 @@
-// Why: command-line flags (--arms, --duration, --seed, --repeats) adjust a validated scenario
-// and are checked with the same care as the file, so a flag cannot produce an invalid run: a
-// --duration that would cut an incident, or leave it covering the whole measured part, is
-// refused with the shortest duration that works; one that leaves too little time after an
-// incident to judge its recovery is allowed, with a notice saying so.
+// Why: command-line flags (--arms, --duration, --seed, --repeats, --backend, --kubeconfig,
+// --context) adjust a validated scenario and are checked with the same care as the file, so a
+// flag cannot produce an invalid run: a --duration that would cut an incident, or leave it
+// covering the whole measured part, is refused with the shortest duration that works; one that
+// leaves too little time after an incident to judge its recovery is allowed, with a notice.
 import { badInput } from '../core/errors.ts';
+import { backendConflicts } from './backend-fit.ts';
 import { formatDuration } from './duration.ts';
+import { kubernetesBackend } from './parse.ts';
 import { coversHint, coversMeasuredPart, coversMessage } from './read-faults.ts';
-import { ARM_NAMES, type ArmName, type Scenario } from './types.ts';
+import { ARM_NAMES, type ArmName, type BackendSpec, type Scenario } from './types.ts';
+
+const BACKEND_KINDS: ReadonlyArray<BackendSpec['kind']> = ['embedded', 'kubernetes'];
 
 export interface ScenarioOverrides {
   arms?: string[] | undefined;
   durationS?: number | undefined;
   seed?: number | undefined;
   repeats?: number | undefined;
+  backend?: string | undefined;
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
 }
 
 export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenario {
@@ -53,6 +60,17 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
     if (o.repeats < 1 || o.repeats > 100 || !Number.isInteger(o.repeats)) throw badInput('E_FLAG', `--repeats must be a whole number from 1 to 100, got ${o.repeats}`, 'For example --repeats 3');
     out.repeats = o.repeats;
   }
+  out.backend = overrideBackend(scenario, o);
+  if (out.backend.kind !== scenario.backend.kind) {
+    const conflicts = backendConflicts(out);
+    if (conflicts.length > 0) {
+      throw badInput(
+        'E_FLAG',
+        `--backend ${out.backend.kind} does not fit ${scenario.file}:\n  - ${conflicts.map((c) => `${c.path}: ${c.message}`).join('\n  - ')}`,
+        `Fix the items above in ${scenario.file}, or run it on its own backend (${scenario.backend.kind}).`,
+      );
+    }
+  }
   return out;
 }
 
@@ -70,4 +88,18 @@ export function durationNotices(scenario: Scenario): string[] {
         `judging its recovery needs recovery.stable (${formatDuration(scenario.recovery.stableMs)}) after it, so its recovery will read "no time to judge" — ` +
         `use --duration ${Math.ceil((f.atMs + f.durationMs + scenario.recovery.stableMs) / 1000)} or more to judge it`,
     );
+}
+
+function overrideBackend(scenario: Scenario, o: ScenarioOverrides): BackendSpec {
+  if (o.backend !== undefined && !(BACKEND_KINDS as readonly string[]).includes(o.backend)) {
+    throw badInput('E_FLAG', `--backend: unknown backend "${o.backend}"`, `Use one of ${BACKEND_KINDS.join(', ')}, e.g. --backend kubernetes`);
+  }
+  const kind = (o.backend as BackendSpec['kind'] | undefined) ?? scenario.backend.kind;
+  if (kind === 'embedded') {
+    const flag = o.kubeconfig !== undefined ? '--kubeconfig' : o.context !== undefined ? '--context' : null;
+    if (flag) throw badInput('E_FLAG', `${flag} applies to the kubernetes backend, but ${scenario.file} runs on the embedded backend`, `Add --backend kubernetes, or drop ${flag}.`);
+    return { kind };
+  }
+  const base = scenario.backend.kind === 'kubernetes' ? scenario.backend : kubernetesBackend({});
+  return { ...base, kubeconfig: o.kubeconfig ?? base.kubeconfig, context: o.context ?? base.context };
 }

@@ -5,14 +5,15 @@ import { basename, extname } from 'node:path';
 import { isScalar, LineCounter, parseDocument } from 'yaml';
 import { badInput } from '../core/errors.ts';
 import { GateSyntaxError, parseGate, referencesBaseline } from '../gate/grammar.ts';
-import { DEFAULT_GATE_OPTIONS, DEFAULT_RECOVERY, DEFAULT_REPEATS, DEFAULT_SEED } from './defaults.ts';
+import { DEFAULT_GATE_OPTIONS, DEFAULT_KUBERNETES_BACKEND, DEFAULT_RECOVERY, DEFAULT_REPEATS, DEFAULT_SEED } from './defaults.ts';
+import { backendConflicts } from './backend-fit.ts';
 import { readConditions, readFaults } from './read-faults.ts';
 import { readLoad } from './read-load.ts';
-import { readMesh } from './read-mesh.ts';
+import { readMesh, readMeshDeployment } from './read-mesh.ts';
 import { readTopology } from './read-topology.ts';
 import { ScenarioError } from './scenario-error.ts';
 import { MapReader, ReadContext, readEnum, readHttpUrl, readString } from './yaml-reader.ts';
-import { ARM_NAMES, type ArmName, type BackendSpec, type Scenario } from './types.ts';
+import { ARM_NAMES, type ArmName, type BackendSpec, type KubernetesBackendSpec, type Scenario } from './types.ts';
 
 export { ScenarioError, type ScenarioProblem } from './scenario-error.ts';
 export { DEFAULT_MESH } from './defaults.ts';
@@ -50,6 +51,7 @@ export function parseScenario(text: string, file: string): Scenario {
   const index = readTopology(root);
   const load = readLoad(root);
   const zones = new Set(index.topology.services.flatMap((s) => s.zones ?? []));
+  const meshBlock = root.child('mesh');
   const scenario: Scenario = {
     file,
     name: root.string('name', basename(file, extname(file))),
@@ -60,7 +62,8 @@ export function parseScenario(text: string, file: string): Scenario {
     topology: index.topology,
     load,
     arms: readArms(root),
-    mesh: readMesh(root, zones),
+    mesh: readMesh(meshBlock, zones),
+    meshDeployment: readMeshDeployment(meshBlock),
     conditions: readConditions(root, index),
     faults: readFaults(root, index, ctx.isValid('load.duration') ? load.durationS * 1_000 : Number.POSITIVE_INFINITY),
     gates: readGates(root),
@@ -68,6 +71,9 @@ export function parseScenario(text: string, file: string): Scenario {
     recovery: readRecovery(root),
     toxiproxyUrl: readToxiproxy(root),
   };
+  for (const c of backendConflicts(scenario)) {
+    if (ctx.isValid(c.path)) ctx.report(ctx.nodeAt(c.keyPath) ?? 0, c.path, c.message, c.hint);
+  }
   if (ctx.problems.length > 0) throw new ScenarioError(sortProblems(ctx.problems));
   return scenario;
 }
@@ -95,6 +101,10 @@ function syntaxHint(code: string): string {
   }
 }
 
+const KUBERNETES_KEYS = ['kubeconfig', 'context', 'namespace', 'image', 'imagePullPolicy'] as const;
+const PULL_POLICIES = ['IfNotPresent', 'Always', 'Never'] as const;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 function readBackend(root: MapReader): BackendSpec {
   const kinds = ['embedded', 'kubernetes'] as const;
   const node = root.node('backend');
@@ -102,19 +112,36 @@ function readBackend(root: MapReader): BackendSpec {
   if (isScalar(node)) {
     // `backend: kubernetes` is shorthand for `backend: {kind: kubernetes}`.
     const kind = readEnum(root.ctx, node, 'backend', kinds);
-    return kind === 'kubernetes' ? { kind, kubeconfig: null, context: null, namespace: null } : { kind: 'embedded' };
+    return kind === 'kubernetes' ? kubernetesBackend({}) : { kind: 'embedded' };
   }
   const b = root.child('backend');
   const kind = b.oneOf('kind', kinds, 'embedded');
   const optional = (key: string): string | null => (b.has(key) ? b.string(key, '') : null);
   if (kind === 'embedded') {
-    for (const key of ['kubeconfig', 'context', 'namespace']) {
+    for (const key of KUBERNETES_KEYS) {
       const keyNode = b.node(key);
       if (keyNode !== undefined) root.ctx.report(keyNode, b.pathOf(key), 'applies only to backend kind kubernetes', 'set kind: kubernetes or remove this key');
     }
     return { kind };
   }
-  return { kind, kubeconfig: optional('kubeconfig'), context: optional('context'), namespace: optional('namespace') };
+  const namespace = optional('namespace');
+  if (namespace !== null && namespace !== '' && !NAMESPACE.test(namespace)) {
+    root.ctx.report(b.node('namespace')!, b.pathOf('namespace'), `"${namespace}" is not a Kubernetes namespace name`, 'use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
+  }
+  const image = b.string('image', DEFAULT_KUBERNETES_BACKEND.image, 'an image reference such as meshbench:dev or registry.example/meshbench:0.1.0');
+  if (/\s/.test(image)) root.ctx.report(b.node('image')!, b.pathOf('image'), `"${image}" is not an image reference`, 'write it without spaces, e.g. meshbench:dev');
+  return kubernetesBackend({
+    kubeconfig: optional('kubeconfig'),
+    context: optional('context'),
+    namespace,
+    image,
+    imagePullPolicy: b.oneOf('imagePullPolicy', PULL_POLICIES, DEFAULT_KUBERNETES_BACKEND.imagePullPolicy),
+  });
+}
+
+/** A kubernetes backend with defaults for everything not given (also used by `run --backend`). */
+export function kubernetesBackend(given: Partial<Omit<KubernetesBackendSpec, 'kind'>>): KubernetesBackendSpec {
+  return { kind: 'kubernetes', kubeconfig: null, context: null, namespace: null, ...DEFAULT_KUBERNETES_BACKEND, ...given };
 }
 
 function readArms(root: MapReader): ArmName[] {

@@ -49,7 +49,8 @@ export function readLoad(root: MapReader): LoadSpec {
   const path = m.string('path', DEFAULT_LOAD.path, 'the request path, e.g. /users/42');
   if (!path.startsWith('/')) ctx.report(m.node('path') ?? m.position, m.pathOf('path'), `"${path}" does not start with /`, 'write the path part of the URL, e.g. /users/42');
 
-  return { rate, arrival, warmupS, warmupMaxS, warmupRequests, durationS: durationMs / 1_000, ramp, maxInFlight, timeoutMs, method, path, classes: readClasses(m) };
+  const generators = m.number('generators', { integer: true, min: 1, max: 64, hint: 'how many load-generator pods share the rate, e.g. 2' }, DEFAULT_LOAD.generators);
+  return { rate, arrival, warmupS, warmupMaxS, warmupRequests, durationS: durationMs / 1_000, ramp, maxInFlight, timeoutMs, method, path, classes: readClasses(m), generators };
 }
 
 function readClasses(m: MapReader): RequestClass[] {

@@ -1,18 +1,20 @@
 // Why: mesh settings are the proxy's whole configuration; anything left out takes the
 // Linkerd/Finagle defaults in DEFAULT_MESH, so a scenario only states what it changes.
 import { isIP } from 'node:net';
-import { DEFAULT_MESH } from './defaults.ts';
+import { DEFAULT_MESH, DEFAULT_MESH_DEPLOYMENT } from './defaults.ts';
+import { cpuMillicores, memoryBytes } from './quantity.ts';
 import { checkHeaderName } from './read-load.ts';
 import { MapReader, readList, readNumber, readString, readTextMap } from './yaml-reader.ts';
-import type { BalancerKind, MeshConfig, RouteSpec } from './types.ts';
+import type { BalancerKind, ContainerResources, MeshConfig, MeshDeployment, MeshProvider, ProxyDeployMode, RouteSpec } from './types.ts';
 
 const BALANCERS: readonly BalancerKind[] = ['p2c-ewma', 'least-pending', 'round-robin'];
+const PROVIDERS: readonly MeshProvider[] = ['bundled', 'linkerd', 'istio'];
+const DEPLOY_MODES: readonly ProxyDeployMode[] = ['daemonset', 'sidecar'];
 /** Labels an endpoint carries; `zone` comes from a service's `zones`. */
 export const ENDPOINT_LABELS = ['zone'] as const;
 
-export function readMesh(root: MapReader, zones: ReadonlySet<string>): MeshConfig {
-  const ctx = root.ctx;
-  const m = root.child('mesh');
+export function readMesh(m: MapReader, zones: ReadonlySet<string>): MeshConfig {
+  const ctx = m.ctx;
   const d = DEFAULT_MESH;
   const portRule = { integer: true, min: 0, max: 65_535, hint: 'a TCP port 1–65535, or 0 for any free port' };
   const port = m.number('port', portRule, d.port);
@@ -129,4 +131,53 @@ function readRoutes(m: MapReader, zones: ReadonlySet<string>): RouteSpec[] {
     }
     return { name, match: { header, value }, subset, failClosed: r.bool('failClosed', true) };
   });
+}
+
+/**
+ * Which mesh the meshed arm runs and how the bundled proxy is deployed in a cluster. Every
+ * other `mesh:` key configures the bundled proxy, so with linkerd or istio it would be ignored
+ * silently — it is an error instead, so a result never claims settings that did not run.
+ */
+export function readMeshDeployment(m: MapReader): MeshDeployment {
+  const d = DEFAULT_MESH_DEPLOYMENT;
+  const provider = m.oneOf('provider', PROVIDERS, d.provider);
+  if (provider !== 'bundled') {
+    for (const key of m.presentKeys()) {
+      if (key === 'provider') continue;
+      m.ctx.report(
+        m.node(key)!,
+        m.pathOf(key),
+        `configures the bundled proxy, which does not run with provider ${provider}`,
+        `remove it and configure ${provider} itself (its retries, timeouts and load balancing apply to the meshed arm)`,
+      );
+    }
+  }
+  return { provider, deploy: m.oneOf('deploy', DEPLOY_MODES, d.deploy), resources: readResources(m.child('resources'), d.resources) };
+}
+
+function readResources(r: MapReader, d: ContainerResources): ContainerResources {
+  const requests = r.child('requests');
+  const limits = r.child('limits');
+  const cpuHint = 'a CPU quantity such as 200m or 0.5';
+  const memoryHint = 'a memory quantity such as 256Mi or 1Gi';
+  const read = (m: MapReader, key: 'cpu' | 'memory', fallback: string): string => {
+    const text = m.string(key, fallback, key === 'cpu' ? cpuHint : memoryHint);
+    const value = key === 'cpu' ? cpuMillicores(text) : memoryBytes(text);
+    if (value === null || value === 0) m.ctx.report(m.node(key) ?? m.position, m.pathOf(key), `"${text}" is not a ${key} quantity`, key === 'cpu' ? cpuHint : memoryHint);
+    return text;
+  };
+  const out: ContainerResources = {
+    requests: { cpu: read(requests, 'cpu', d.requests.cpu), memory: read(requests, 'memory', d.requests.memory) },
+    limits: { cpu: read(limits, 'cpu', d.limits.cpu), memory: read(limits, 'memory', d.limits.memory) },
+  };
+  for (const key of ['cpu', 'memory'] as const) {
+    const amount = key === 'cpu' ? cpuMillicores : memoryBytes;
+    const request = amount(out.requests[key]);
+    const limit = amount(out.limits[key]);
+    if (request !== null && limit !== null && request > limit) {
+      const at = requests.node(key) ? requests : limits;
+      r.ctx.report(at.node(key) ?? r.position, at.pathOf(key), `the ${key} request ${out.requests[key]} is above its limit ${out.limits[key]}`, 'Kubernetes refuses a request above the limit: raise the limit or lower the request');
+    }
+  }
+  return out;
 }

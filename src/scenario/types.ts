@@ -18,6 +18,8 @@ export interface Scenario {
   load: LoadSpec;
   arms: ArmName[];
   mesh: MeshConfig;
+  /** Which mesh runs and how the bundled proxy is deployed (the `mesh:` block's kubernetes keys). */
+  meshDeployment: MeshDeployment;
   /** Always-on conditions (jitter, loss, CPU steal …): on from the start of warmup to the end of each phase. */
   conditions: ConditionSpec[];
   /** Incidents on the timeline of the measured part: each has a start and an end. */
@@ -30,9 +32,39 @@ export interface Scenario {
   toxiproxyUrl: string | null;
 }
 
-export type BackendSpec =
-  | { kind: 'embedded' }
-  | { kind: 'kubernetes'; kubeconfig: string | null; context: string | null; namespace: string | null };
+export type BackendSpec = { kind: 'embedded' } | KubernetesBackendSpec;
+
+export type ImagePullPolicy = 'IfNotPresent' | 'Always' | 'Never';
+
+export interface KubernetesBackendSpec {
+  kind: 'kubernetes';
+  /** kubeconfig file; null = the local cluster's when it is up, else the usual lookup. */
+  kubeconfig: string | null;
+  /** kubeconfig context; null = the file's current context. */
+  context: string | null;
+  /** Namespace to create and delete; null = `meshbench-<run id>`. */
+  namespace: string | null;
+  /** The meshbench image every pod runs (services, proxy, load generator, chaos agent). */
+  image: string;
+  imagePullPolicy: ImagePullPolicy;
+}
+
+/** `bundled`: meshbench's own proxy; `linkerd`/`istio`: a mesh already installed in the cluster. */
+export type MeshProvider = 'bundled' | 'linkerd' | 'istio';
+/** How the bundled proxy is deployed in a cluster: one per node (Linkerd 1's DaemonSet) or one per pod. */
+export type ProxyDeployMode = 'daemonset' | 'sidecar';
+
+export interface MeshDeployment {
+  provider: MeshProvider;
+  deploy: ProxyDeployMode;
+  /** Kubernetes resources of each bundled-proxy container, as quantities ("200m", "256Mi"). */
+  resources: ContainerResources;
+}
+
+export interface ContainerResources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+}
 
 export interface Topology {
   /** The service the load generator calls. */
@@ -95,6 +127,8 @@ export interface LoadSpec {
   path: string;
   /** Request classes mixed by weight (e.g. ordinary vs `sensitive-norway`). */
   classes: RequestClass[];
+  /** Load-generator pods sharing the rate (kubernetes); the embedded backend runs one generator. */
+  generators: number;
 }
 
 export interface RequestClass {

@@ -28,6 +28,11 @@ export class ReadContext {
     return node as Node;
   }
 
+  /** The value node at a key path from the document root, when the document has one there. */
+  nodeAt(keyPath: ReadonlyArray<string | number>): Node | undefined {
+    return this.resolve(this.doc.getIn(keyPath, true));
+  }
+
   report(at: Position, path: string, message: string, hint: string): void {
     const offset = typeof at === 'number' ? at : (at.range?.[0] ?? 0);
     const { line, col } = this.lines.linePos(offset);
@@ -270,6 +275,11 @@ export class MapReader {
 
   has(key: string): boolean {
     return this.node(key) !== undefined;
+  }
+
+  /** The accepted keys the map actually sets, in the order written. */
+  presentKeys(): string[] {
+    return (this.map?.items ?? []).map((p) => this.keyText(p.key)).filter((k): k is string => k !== undefined && this.keys.includes(k) && this.has(k));
   }
 
   /** The node of `key`, or a "required" problem. */

@@ -7,6 +7,9 @@ export const DEADLINE_HEADER = 'x-meshbench-deadline-ms';
 /** Header naming why the mesh proxy answered itself; a service passes it on when that failed its call. */
 export { PROXY_ERROR_HEADER } from '../../proxy/src/proxy-error.ts';
 
+/** The app's policy when a mesh owns retries and timeouts: one attempt, no timeout of its own. */
+export const NO_APP_RETRIES: AppRetryPolicy = Object.freeze({ timeoutMs: null, retries: 0, backoffMs: 0 });
+
 export interface DownstreamConfig {
   service: string;
   /** host:port addresses, used round-robin (direct: replicas; meshed: the proxy). */

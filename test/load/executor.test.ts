@@ -77,6 +77,7 @@ function load(overrides: Partial<LoadSpec>): LoadSpec {
     method: 'GET',
     path: '/',
     classes: [],
+    generators: 1,
     ...overrides,
   };
 }

@@ -17,6 +17,7 @@ function spec(overrides: Partial<LoadSpec> = {}): LoadSpec {
     method: 'GET',
     path: '/',
     classes: [],
+    generators: 1,
     ...overrides,
   };
 }

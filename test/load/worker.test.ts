@@ -46,6 +46,7 @@ function config(targets: string[], load: Partial<LoadSpec>): LoadgenConfig {
         { name: 'ordinary', weight: 3, headers: {} },
         { name: 'sensitive-norway', weight: 1, headers: { 'x-data-class': 'sensitive-norway' } },
       ],
+      generators: 1,
       ...load,
     },
   };

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { gateOutcomes, gateRunResult } from '../../src/gate/evaluate.ts';
 import { renderHtmlReport } from '../../src/report/html.ts';
 import type { ChartData } from '../../src/report/chart-data.ts';
-import type { RunResult } from '../../src/result/types.ts';
+import type { ClusterInfo, RunResult } from '../../src/result/types.ts';
 import type { ConditionSpec } from '../../src/scenario/types.ts';
 import { buildRunResult, buildScenario } from '../fixtures/run-result.ts';
 
@@ -121,6 +121,13 @@ test('the proxy, the policy audit and the settings in the scenario\'s own terms'
   assert.match(html, /<dt>timeout<\/dt><dd>250ms per route, deadline propagated downstream<\/dd>/);
   assert.doesNotMatch(html, /"percentCanRetry"|<pre>/, 'no raw internal JSON');
   assert.match(html, /<option value="0">1<\/option><option value="1">2<\/option>/, 'repeats are counted from 1, as in the progress output');
+});
+
+test('a run in a cluster names the cluster version and its nodes in the settings; an embedded run has no such row', () => {
+  const cluster: ClusterInfo = { version: 'v1.34.4', nodes: [{ name: 'meshbench-no', zone: 'no', capacity: { cpu: '2', memory: '24683584Ki', pods: '60' } }, { name: 'n2', zone: null, capacity: {} }] };
+  const html = renderHtmlReport({ ...storm, environment: { ...storm.environment, backend: 'kubernetes', cluster } });
+  assert.match(html, /<dt>cluster<\/dt><dd>Kubernetes v1\.34\.4; meshbench-no \(zone no, 2 CPU, 24683584Ki\), n2 \(zone none, \? CPU, \?\)<\/dd>/);
+  assert.ok(!renderHtmlReport(storm).includes('<dt>cluster</dt>'));
 });
 
 test('charts without data are left out rather than drawn empty', () => {

@@ -70,8 +70,14 @@ test('a minimal scenario gets every documented default', () => {
     method: 'GET',
     path: '/',
     classes: [{ name: 'default', weight: 1, headers: {} }],
+    generators: 1,
   });
   assert.deepEqual(s.mesh, DEFAULT_MESH);
+  assert.deepEqual(s.meshDeployment, {
+    provider: 'bundled',
+    deploy: 'daemonset',
+    resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+  });
   assert.equal(s.mesh.retry.budget.percentCanRetry, 0.2);
   assert.equal(s.mesh.breaker.backoff.minMs, 1_000);
   assert.deepEqual(s.conditions, []);
@@ -96,7 +102,7 @@ name: storm
 description: the reference retry storm
 seed: 7
 repeats: 3
-backend: {kind: kubernetes, kubeconfig: ~/.kube/config, context: kind-meshbench, namespace: mb}
+backend: {kind: kubernetes, kubeconfig: ~/.kube/config, context: kind-meshbench, namespace: mb, image: registry.example/meshbench:0.1.0, imagePullPolicy: Always}
 arms: [meshed]
 topology:
   entry: frontend
@@ -129,6 +135,7 @@ load:
   classes:
     - {name: ordinary, weight: 80}
     - {name: sensitive, weight: 20, headers: {X-Data-Class: sensitive-norway}}
+  generators: 3
 mesh:
   port: 0
   adminPort: 0
@@ -149,6 +156,8 @@ mesh:
   routes:
     - {name: norway, match: {header: x-data-class, value: sensitive-norway}, subset: {zone: no}, failClosed: true}
   limits: {maxHeaderBytes: 8192, headerTimeout: 5s, idleTimeout: 30s}
+  deploy: sidecar
+  resources: {requests: {cpu: 0.1, memory: 64Mi}, limits: {cpu: 1, memory: 1Gi}}
 conditions:
   - {kind: latency, target: frontend->user-service, latency: 35ms, jitter: 10ms, name: Oslo to Frankfurt}
   - {kind: loss, target: frontend->audit, percent: 2}
@@ -172,7 +181,19 @@ toxiproxy: http://127.0.0.1:8474
   assert.equal(s.name, 'storm');
   assert.equal(s.seed, 7);
   assert.equal(s.repeats, 3);
-  assert.deepEqual(s.backend, { kind: 'kubernetes', kubeconfig: '~/.kube/config', context: 'kind-meshbench', namespace: 'mb' });
+  assert.deepEqual(s.backend, {
+    kind: 'kubernetes',
+    kubeconfig: '~/.kube/config',
+    context: 'kind-meshbench',
+    namespace: 'mb',
+    image: 'registry.example/meshbench:0.1.0',
+    imagePullPolicy: 'Always',
+  });
+  assert.deepEqual(s.meshDeployment, {
+    provider: 'bundled',
+    deploy: 'sidecar',
+    resources: { requests: { cpu: '0.1', memory: '64Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+  });
   assert.deepEqual(s.arms, ['meshed']);
   const [frontend, user, audit, legacy] = s.topology.services;
   assert.deepEqual(frontend?.serviceTime, { kind: 'uniform', minMs: 1, maxMs: 3 });
@@ -202,6 +223,7 @@ toxiproxy: http://127.0.0.1:8474
       { name: 'ordinary', weight: 80, headers: {} },
       { name: 'sensitive', weight: 20, headers: { 'x-data-class': 'sensitive-norway' } },
     ],
+    generators: 3,
   });
   assert.deepEqual(s.mesh, {
     port: 0,

@@ -20,6 +20,7 @@ export interface BalancerTarget {
 export function balancer(kind: BalancerKind, targets: readonly BalancerTarget[], clock: Clock, rng: Rng): Service {
   const pick = picker(kind, rng);
   const available: BalancerTarget[] = [];
+  if (targets.length === 0) return () => Promise.resolve(proxyError('no-endpoints'));
   return (req) => {
     const now = clock.now();
     available.length = 0;

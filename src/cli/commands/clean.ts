@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { ExitCode, badInput } from '../../core/errors.ts';
 import { cleanLeftovers } from '../../runtime/clean.ts';
-import { isRunId } from '../../runtime/ledger.ts';
+import { CLUSTER_RUN_ID, isRunId } from '../../runtime/ledger.ts';
 import { action } from '../action.ts';
 
 export function register(program: Command): void {
@@ -19,7 +19,13 @@ export function register(program: Command): void {
         }
         const report = await cleanLeftovers({ runId: opts.run, force: opts.force ?? false });
         for (const r of report.removed) process.stdout.write(`removed ${r}\n`);
-        for (const id of report.liveRuns) process.stdout.write(`skipped run ${id}: its process is still running (use --force)\n`);
+        for (const id of report.liveRuns) {
+          process.stdout.write(
+            id === CLUSTER_RUN_ID
+              ? 'left the local cluster alone: it is up (`meshbench cluster down` removes it)\n'
+              : `skipped run ${id}: its process is still running (use --force)\n`,
+          );
+        }
         for (const f of report.failed) process.stderr.write(`could not remove ${f}\n`);
         if (report.removed.length === 0 && report.failed.length === 0) process.stdout.write('nothing to clean\n');
         return report.failed.length > 0 ? ExitCode.environment : ExitCode.ok;

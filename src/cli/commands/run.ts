@@ -17,6 +17,9 @@ interface RunFlags {
   seed?: string;
   repeats?: string;
   toxiproxy?: string;
+  backend?: string;
+  kubeconfig?: string;
+  context?: string;
   quiet?: boolean;
 }
 
@@ -35,8 +38,14 @@ export function register(program: Command): void {
     .option('--seed <n>', 'override the scenario seed')
     .option('--repeats <n>', 'override how often each arm runs')
     .option('--toxiproxy <url>', 'use this toxiproxy-server instead of the bundled one')
+    .option('--backend <kind>', 'where the topology runs: embedded (local processes) or kubernetes (overrides the scenario)')
+    .option('--kubeconfig <file>', 'kubeconfig of the cluster (kubernetes backend; default: the local cluster when it is up, else the usual lookup)')
+    .option('--context <name>', 'kubeconfig context (kubernetes backend; default: the current context)')
     .option('--quiet', 'no progress output')
-    .addHelpText('after', '\nExample:\n  $ meshbench run scenarios/baseline.yaml --duration 5 --out reports/quick\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ meshbench run scenarios/baseline.yaml --duration 5 --out reports/quick\n  $ meshbench run scenarios/baseline.yaml --backend kubernetes --kubeconfig ~/.meshbench/local/kubeconfig\n',
+    )
     .action(
       action(async (file: string, flags: RunFlags) => {
         const overrides: ScenarioOverrides = {
@@ -44,6 +53,9 @@ export function register(program: Command): void {
           durationS: flags.duration === undefined ? undefined : parseNumber('--duration', flags.duration),
           seed: flags.seed === undefined ? undefined : parseNumber('--seed', flags.seed),
           repeats: flags.repeats === undefined ? undefined : parseNumber('--repeats', flags.repeats),
+          backend: flags.backend,
+          kubeconfig: flags.kubeconfig,
+          context: flags.context,
         };
         const scenario = applyOverrides(await loadScenario(file), overrides);
         const runDir = flags.out ?? path.join('reports', `${path.basename(file, path.extname(file))}-${timestamp(new Date())}`);

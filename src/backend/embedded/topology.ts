@@ -6,20 +6,19 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { environmentError } from '../core/errors.ts';
-import { deriveSeed } from '../core/rng.ts';
-import { ensureLinkProxy, linkProxyName, removeProxies } from '../faults/toxic-fault.ts';
-import { startChild, type Child } from '../runtime/child.ts';
-import type { Ledger } from '../runtime/ledger.ts';
-import type { Teardown } from '../runtime/teardown.ts';
-import { injections } from '../scenario/injections.ts';
-import type { ArmName, Scenario, ServiceSpec } from '../scenario/types.ts';
-import type { DownstreamConfig, ServiceCommand, ServiceConfig, ServiceCounters, ServiceEvent } from '../services/protocol.ts';
-import type { ProxyConfig } from '../../proxy/src/config.ts';
-import { calleesFirst } from './plan.ts';
+import { environmentError } from '../../core/errors.ts';
+import { deriveSeed } from '../../core/rng.ts';
+import { ensureLinkProxy, linkProxyName, removeProxies } from '../../faults/toxic-fault.ts';
+import { startChild, type Child } from '../../runtime/child.ts';
+import type { Ledger } from '../../runtime/ledger.ts';
+import type { Teardown } from '../../runtime/teardown.ts';
+import { injections } from '../../scenario/injections.ts';
+import type { ArmName, Scenario, ServiceSpec } from '../../scenario/types.ts';
+import { NO_APP_RETRIES, type DownstreamConfig, type ServiceCommand, type ServiceConfig, type ServiceCounters, type ServiceEvent } from '../../services/protocol.ts';
+import type { ProxyConfig } from '../../../proxy/src/config.ts';
+import { calleesFirst } from '../../runner/plan.ts';
 
 const HOST = '127.0.0.1';
-const NO_APP_RETRIES = { timeoutMs: null, retries: 0, backoffMs: 0 } as const;
 
 type ServiceChild = Child<ServiceCommand, ServiceEvent>;
 type ProxyEvent = { type: 'ready'; port: number; adminPort: number } | ({ type: 'stats' } & ProxyStatsMessage);

@@ -1,13 +1,13 @@
 // Why: maps each scenario fault onto the mechanism that injects it in the running topology
 // (Toxiproxy toxic, nftables drop, cgroup/signal CPU steal, CPU hogs, table lock over IPC,
 // process kill), behind the one ActiveFault shape, so the timeline does not care how.
-import { startCpuSteal } from '../faults/cpu-steal.ts';
-import { startNoisyNeighbour } from '../faults/noisy-neighbour.ts';
-import { startPacketLoss } from '../faults/packet-loss.ts';
-import { startToxic } from '../faults/toxic-fault.ts';
-import type { ActiveFault } from '../faults/types.ts';
-import type { Ledger } from '../runtime/ledger.ts';
-import type { FaultSpec } from '../scenario/types.ts';
+import { startCpuSteal } from '../../faults/cpu-steal.ts';
+import { startNoisyNeighbour } from '../../faults/noisy-neighbour.ts';
+import { startPacketLoss } from '../../faults/packet-loss.ts';
+import { startToxic } from '../../faults/toxic-fault.ts';
+import type { ActiveFault } from '../../faults/types.ts';
+import type { Ledger } from '../../runtime/ledger.ts';
+import type { FaultSpec } from '../../scenario/types.ts';
 import { linkKey, type RunningTopology } from './topology.ts';
 
 export interface FaultContext {

@@ -1,0 +1,3 @@
+module meshbench.local/pause
+
+go 1.24.0

@@ -1,0 +1,42 @@
+// Why: pods (and, later, local children) must not carry a TypeScript transpiler: each process
+// entry is bundled once by esbuild into a self-contained ES module in dist/, which the
+// meshbench image runs with plain `node`. The list of entries is the image's interface.
+import { build } from 'esbuild';
+import { repoPath } from '../runtime/child.ts';
+
+/** Image entry name → source file (relative to the repository root). */
+export const ENTRIES: Record<string, string> = {
+  proxy: 'proxy/main.ts',
+  service: 'src/services/main.ts',
+  // In a pod the load generator streams its events over HTTP (the local worker speaks IPC).
+  'load-pod': 'src/load/pod-main.ts',
+  toxiproxy: 'src/faults/toxiproxy/main.ts',
+  'chaos-agent': 'src/agent/main.ts',
+};
+
+/** Bundles every entry into `outDir` as `<name>.mjs`; returns the output paths. */
+export async function bundleEntries(outDir = repoPath('dist')): Promise<string[]> {
+  const entryPoints = Object.fromEntries(Object.entries(ENTRIES).map(([name, src]) => [name, repoPath(src)]));
+  const result = await build({
+    entryPoints,
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    // Bundled CommonJS dependencies still call require(); give the ES module one.
+    banner: { js: "import { createRequire as __meshbenchRequire } from 'node:module'; const require = __meshbenchRequire(import.meta.url);" },
+    sourcemap: false,
+    minify: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  return Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.mjs'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const outputs = await bundleEntries();
+  for (const o of outputs) process.stdout.write(`${o}\n`);
+}
