@@ -101,9 +101,10 @@ function repeatChecks(result: RunResult): ValidityCheck[] {
   const steady = result.steadyState?.arms ?? [];
   const direct = steady.find((a) => a.arm === 'direct');
   const meshed = steady.find((a) => a.arm === 'meshed');
-  const single = (a: SteadyArm, i: number) => ({ ...steadySample(a), repeats: [steadySample(a).repeats[i]!] });
   if (direct && meshed && direct.repeats.length === meshed.repeats.length && [...direct.repeats, ...meshed.repeats].every((r) => r.latencyMs.count > 0)) {
-    const per = direct.repeats.map((_, i) => ({ i, ...costInterval(single(direct, i), single(meshed, i), 'p99', result.scenario.seed + i) }));
+    const [d, m] = [steadySample(direct), steadySample(meshed)];
+    const single = (s: ReturnType<typeof steadySample>, i: number) => ({ ...s, repeats: [s.repeats[i]!] });
+    const per = direct.repeats.map((_, i) => ({ i, ...costInterval(single(d, i), single(m, i), 'p99', result.scenario.seed + i) }));
     const intervals = per.flatMap((p) => (p.interval ? [p.interval] : []));
     const text = per.map((p) => `${repeatLabel(p.i)} ${formatSignedMs(p.point)}${p.interval ? ` (${formatSignedMs(p.interval.lo)} … ${formatSignedMs(p.interval.hi)})` : ''}`).join(', ');
     out.push(
