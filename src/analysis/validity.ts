@@ -5,7 +5,7 @@
 // left in the first measured seconds; a machine that was busy or running another meshbench; a
 // fault that was not applied. Each check has a scope, so a gate is only made inconclusive by the
 // checks that concern what it judges. Pure: a function of the result.
-import type { IncidentReport, RunResult, SteadyArm, ValidityCheck, ValidityStatus } from '../result/types.ts';
+import type { IncidentReport, RunResult, ValidityCheck, ValidityStatus } from '../result/types.ts';
 import { formatFactor, formatMs, formatSignedMs } from '../report/format.ts';
 import { costInterval, steadySample } from './steady-state.ts';
 
