@@ -5,7 +5,7 @@
 // left in the first measured seconds; a machine that was busy or running another meshbench; a
 // fault that was not applied. Each check has a scope, so a gate is only made inconclusive by the
 // checks that concern what it judges. Pure: a function of the result.
-import type { IncidentReport, RunResult, SteadyArm, ValidityCheck, ValidityStatus } from '../result/types.ts';
+import type { IncidentReport, RunResult, ValidityCheck, ValidityStatus } from '../result/types.ts';
 import { formatFactor, formatMs, formatSignedMs } from '../report/format.ts';
 import { costInterval, steadySample } from './steady-state.ts';
 
@@ -101,9 +101,10 @@ function repeatChecks(result: RunResult): ValidityCheck[] {
   const steady = result.steadyState?.arms ?? [];
   const direct = steady.find((a) => a.arm === 'direct');
   const meshed = steady.find((a) => a.arm === 'meshed');
-  const single = (a: SteadyArm, i: number) => ({ ...steadySample(a), repeats: [steadySample(a).repeats[i]!] });
   if (direct && meshed && direct.repeats.length === meshed.repeats.length && [...direct.repeats, ...meshed.repeats].every((r) => r.latencyMs.count > 0)) {
-    const per = direct.repeats.map((_, i) => ({ i, ...costInterval(single(direct, i), single(meshed, i), 'p99', result.scenario.seed + i) }));
+    const [d, m] = [steadySample(direct), steadySample(meshed)];
+    const single = (s: ReturnType<typeof steadySample>, i: number) => ({ ...s, repeats: [s.repeats[i]!] });
+    const per = direct.repeats.map((_, i) => ({ i, ...costInterval(single(d, i), single(m, i), 'p99', result.scenario.seed + i) }));
     const intervals = per.flatMap((p) => (p.interval ? [p.interval] : []));
     const text = per.map((p) => `${repeatLabel(p.i)} ${formatSignedMs(p.point)}${p.interval ? ` (${formatSignedMs(p.interval.lo)} … ${formatSignedMs(p.interval.hi)})` : ''}`).join(', ');
     out.push(

@@ -85,10 +85,11 @@ function proxyLine(result: RunResult): string | null {
   return p ? `Proxy: ${proxyCost(p)}; over the measured part it ${proxyActivity(p)}.` : null;
 }
 
+/** Short: the reasons themselves are in result.validity and printed beside the verdict. */
 function validityLine(result: RunResult): string {
   const v = result.validity;
   if (v.status === 'valid') return 'Validity: valid — floor, repeats, warmup and machine checked.';
-  return `Validity: ${v.status} — ${v.reasons.map((r) => r.message).join('; ')}.`;
+  return `Validity: ${v.status} (${[...new Set(v.reasons.map((r) => r.check))].join(', ')}) — see the reasons before acting on the numbers above.`;
 }
 
 export function verdict(result: RunResult): string[] {

@@ -63,9 +63,10 @@ export function floorLine(result: RunResult): string {
   return `measurement floor: generator send lateness p50 ${formatMs(p50)}, p99 ${formatMs(p99)}`;
 }
 
-export function validityLine(result: RunResult): string {
+/** "validity: inconclusive", then one indented line per reason. */
+export function validityLines(result: RunResult): string[] {
   const v = result.validity;
-  return v.status === 'valid' ? 'validity: valid' : `validity: ${v.status} — ${v.reasons.map((r) => r.message).join('; ')}`;
+  return [`validity: ${v.status}`, ...v.reasons.map((r) => `  - ${r.check}: ${r.message}`)];
 }
 
 /** Steady state per arm: windows, p50, p99, success, goodput. */

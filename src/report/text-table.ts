@@ -3,7 +3,7 @@
 // numbers stand on, whether the run is valid, and the verdict — in plain aligned text that
 // survives CI logs and copy-paste.
 import type { RunResult } from '../result/types.ts';
-import { floorLine, LATENCY_NOTE, overheadLine, summaryTable, validityLine } from './summary-rows.ts';
+import { floorLine, LATENCY_NOTE, overheadLine, summaryTable, validityLines } from './summary-rows.ts';
 
 export function renderSummaryTable(result: RunResult): string {
   const { header, rows } = summaryTable(result);
@@ -11,7 +11,7 @@ export function renderSummaryTable(result: RunResult): string {
   const overhead = overheadLine(result);
   if (overhead) lines.push(overhead);
   lines.push(floorLine(result));
-  lines.push(validityLine(result));
+  lines.push(...validityLines(result));
   if (result.verdict.length > 0) lines.push('verdict:', ...result.verdict.map((l) => `  ${l}`));
   return lines.join('\n') + '\n';
 }

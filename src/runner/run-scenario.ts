@@ -8,8 +8,8 @@ import { buildRunResult } from '../result/build.ts';
 import type { RunResult } from '../result/types.ts';
 import { installCleanupHandlers } from '../runtime/clean.ts';
 import { Ledger, newRunId } from '../runtime/ledger.ts';
+import { machineActivity } from '../runtime/machine-activity.ts';
 import { Teardown } from '../runtime/teardown.ts';
-import { hostSnapshot } from '../runtime/host-snapshot.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { describeEnvironment, meshbenchVersion } from './environment.ts';
 import { runPhase, type PhaseOutput } from './phase.ts';
@@ -48,7 +48,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     const run = await backend.open(scenario, { runId, runDir: opts.runDir, teardown, ledger, toxiproxyUrl: opts.toxiproxyUrl ?? null });
     const phases = planPhases(scenario.arms, scenario.repeats);
     const outputs: PhaseOutput[] = [];
-    const before = hostSnapshot(runId);
+    const before = machineActivity(runId);
     for (const [i, phase] of phases.entries()) {
       progress.phaseStart(phase, i, phases.length);
       const out = await runPhase(scenario, phase, { backend: run, teardown, progress });
@@ -56,7 +56,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       progress.phaseEnd(`${lat.requests.ok}/${lat.requests.scheduled} ok, ${lat.achievedRps.toFixed(0)} rps`);
       outputs.push(out);
     }
-    const after = hostSnapshot(runId);
+    const after = machineActivity(runId);
     const environment = { ...describeEnvironment(scenario), ...(await run.describe()) };
     const result = buildRunResult(scenario, outputs, {
       id: runId,

@@ -41,7 +41,7 @@ test('a generator floor raised above the effect (a CPU hog beside it) makes the 
   assert.ok(floor.some((r) => r.scope === 'latency' && /sent up to 379 ms late/.test(r.message)), 'and the floor is as large as the latency itself');
   assert.equal(run.steadyState!.cost!.p99.measurable, false);
   assert.match(run.verdict[0]!, /p99: not measurable — below the floor/);
-  assert.match(run.verdict.at(-1)!, /^Validity: inconclusive — /);
+  assert.match(run.verdict.at(-1)!, /^Validity: inconclusive \(floor\) — see the reasons before acting on the numbers above\.$/);
 });
 
 test('repeats that disagree beyond their intervals are flagged; one repeat says it was not checked', () => {

@@ -82,5 +82,5 @@ test('the retry storm shows failures by reason, the validity and the verdict lin
 
 test('an inconclusive run says so with its reasons', () => {
   const run = cleanRun({ validity: { status: 'inconclusive', reasons: [{ check: 'concurrent-run', status: 'inconclusive', scope: 'run', message: 'another meshbench run was active on this machine (abc123)' }], checks: [] } });
-  assert.match(renderSummaryTable(run), /^validity: inconclusive — another meshbench run was active on this machine \(abc123\)$/m);
+  assert.match(renderSummaryTable(run), /^validity: inconclusive\n  - concurrent-run: another meshbench run was active on this machine \(abc123\)$/m);
 });

@@ -279,18 +279,16 @@ async function startArm(c: ArmContext): Promise<ArmTopology> {
  * counts summed per destination. */
 export function mergeProxyStats(docs: ProxyStatsDocument[]): ProxyStats {
   const counters: Record<string, number> = {};
+  const audit = new Map<string, { route: string; zone: string; requests: number }>();
   const destinations: ProxyStats['destinations'] = {};
   for (const d of docs) {
+    for (const [k, v] of Object.entries(d.counters)) counters[k] = (counters[k] ?? 0) + v;
     for (const [name, c] of Object.entries(d.destinations ?? {})) {
       const sum = (destinations[name] ??= { requests: 0, attempts: 0, attempted: 0 });
       sum.requests += c.requests;
       sum.attempts += c.attempts;
       sum.attempted += c.attempted;
     }
-  }
-  const audit = new Map<string, { route: string; zone: string; requests: number }>();
-  for (const d of docs) {
-    for (const [k, v] of Object.entries(d.counters)) counters[k] = (counters[k] ?? 0) + v;
     for (const a of d.audit) {
       const key = `${a.route}\u0000${a.zone}`;
       const row = audit.get(key) ?? { route: a.route, zone: a.zone, requests: 0 };

@@ -5,12 +5,12 @@
 import os from 'node:os';
 import { isAlive, readLedgers } from './ledger.ts';
 
-export interface HostSnapshot {
+export interface MachineActivity {
   loadAverage: [number, number, number];
   otherRuns: string[];
 }
 
-export function hostSnapshot(ownRunId: string): HostSnapshot {
+export function machineActivity(ownRunId: string): MachineActivity {
   const [one = 0, five = 0, fifteen = 0] = os.loadavg();
   const otherRuns = readLedgers()
     .filter((l) => l.runId !== ownRunId && isAlive(l.owner))
