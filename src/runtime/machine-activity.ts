@@ -2,8 +2,10 @@
 // after the last, the runner notes the load average and which other meshbench runs were alive
 // (their ledgers say so: a ledger whose owner still runs belongs to a live run), so the analysis
 // can say "another run was active" instead of printing a confident number from a shared machine.
+// A local Kubernetes cluster that is merely up is not a run (its ledger lives as long as its API
+// server): what it costs the CPUs shows in the load average.
 import os from 'node:os';
-import { isAlive, readLedgers } from './ledger.ts';
+import { CLUSTER_RUN_ID, isAlive, readLedgers } from './ledger.ts';
 
 export interface MachineActivity {
   loadAverage: [number, number, number];
@@ -13,7 +15,7 @@ export interface MachineActivity {
 export function machineActivity(ownRunId: string): MachineActivity {
   const [one = 0, five = 0, fifteen = 0] = os.loadavg();
   const otherRuns = readLedgers()
-    .filter((l) => l.runId !== ownRunId && isAlive(l.owner))
+    .filter((l) => l.runId !== ownRunId && l.runId !== CLUSTER_RUN_ID && isAlive(l.owner))
     .map((l) => l.runId)
     .sort();
   return { loadAverage: [one, five, fifteen], otherRuns };
