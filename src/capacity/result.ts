@@ -25,7 +25,7 @@ export interface StepRecord {
   sentRps: number;
   /** Successful responses per second (goodput). */
   okRps: number;
-  /** Latency of every request from its intended send time. */
+  /** Latency of successful requests from their intended send time (failures count in errorRate). */
   latencyMs: LatencySummaryMs;
   /** (scheduled − ok) ÷ scheduled: errors, timeouts and drops. */
   errorRate: number;

@@ -101,7 +101,10 @@ export async function runStep(spec: StepSpec, env: StepEnv): Promise<StepRecord>
     ...env.load,
     rate: spec.rate,
     ramp: null,
+    // A fixed warmup: the probe and earlier steps warmed the processes, and a warmup waiting for
+    // the latency to settle would wait out every overload to its maximum.
     warmupS: spec.warmupS,
+    warmupMaxS: spec.warmupS,
     durationS: spec.durationS,
     timeoutMs: spec.timeoutMs,
     // Room for every request of one timeout at this rate; arrivals beyond it are a collapse.

@@ -134,7 +134,7 @@ export function notes(result: CapacityResult): string[] {
   const s = result.settings;
   const out = [
     `Steps: ${s.step.warmupS} s warmup + ${s.step.durationS} s measured (longer at low rates, so that every step measures at least ${MIN_STEP_REQUESTS} requests), open loop (${result.scenario.load.arrival}), client timeout ${s.step.timeoutMs} ms; bisection to ${(s.resolution * 100).toFixed(0)} %; rates ${s.limits.minRps}–${s.limits.maxRps} rps; closed-loop probe ${s.probeS} s.`,
-    `Latencies are of every request, from its intended send time. A knee counts for the model only if ${s.service} was saturated or queueing in the step that broke the SLO.`,
+    `Latencies are of successful requests, from their intended send time; failures and drops count in errorRate. A knee counts for the model only if ${s.service} was saturated or queueing in the step that broke the SLO.`,
     `The plan sizes ${s.service} only, and charges all of a client request's proxy work to its nodes.`,
   ];
   if (s.faultsNotInjected.length > 0) out.push(`The scenario's faults were not injected (a sweep measures the steady state): ${s.faultsNotInjected.join(', ')}.`);
