@@ -9,7 +9,7 @@ import { MAX_PLAN_REPLICAS } from './plan.ts';
 import type { ProbeResult } from './probe.ts';
 import type { KneeRecord, StepRecord } from './result.ts';
 import { latencyLimitMs, type Slo } from './slo.ts';
-import { limitedByService, throughputFigures } from './step-judgement.ts';
+import { kneeLimit, type KneeLimit, throughputFigures } from './step-judgement.ts';
 import type { KneeSearch } from './sweep.ts';
 
 /** The entry's deepest callee: the service every request finally waits for. */
@@ -99,13 +99,21 @@ export function stepDurationS(rate: number, askedS: number): number {
   return Math.min(MAX_STRETCH * askedS, Math.max(askedS, Math.ceil(MIN_STEP_REQUESTS / rate)));
 }
 
-/** The knee a search found, with what its steps say about it. */
+/** Who set the knee, from the step(s) that broke the SLO at its upper end (any that says service wins over elsewhere; machine over both). */
+function limitOf(above: readonly StepRecord[], cpus: number): KneeLimit | null {
+  if (above.length === 0) return null;
+  const limits = above.map((s) => kneeLimit(s.bottleneck, s.machine ? s.machine.meshbenchCores / cpus : null));
+  return limits.includes('machine') ? 'machine' : limits.includes('service') ? 'service' : 'elsewhere';
+}
+
+/** The knee a search found, with what its steps say about it (`cpus`: the machine's cores). */
 export function kneeRecord(
   replicas: number,
   search: KneeSearch<StepRecord>,
   probe: ProbeResult,
   nominalRps: number,
   wallTimeS: number,
+  cpus: number,
 ): KneeRecord {
   const { low, high } = search;
   const above = high === null ? [] : search.steps.filter((s) => s.rate === high && !s.meets);
@@ -115,7 +123,7 @@ export function kneeRecord(
     maxRps: search.outcome === 'found' ? low : null,
     interval: { low, high },
     resolutionPct: low !== null && high !== null ? ((high - low) / low) * 100 : null,
-    limitedBy: above.length === 0 ? null : above.some((s) => limitedByService(s.bottleneck)) ? 'service' : 'elsewhere',
+    limitedBy: limitOf(above, cpus),
     nominalRps,
     saturationRps: probe.okRps,
     ...throughputFigures(search.steps.map((s) => ({ rate: s.rate, okRps: s.okRps, collapsed: s.collapsed !== null }))),

@@ -8,7 +8,7 @@ import type { Plan } from './plan.ts';
 import type { ProbeResult } from './probe.ts';
 import type { ResourceModel } from './resources.ts';
 import type { Slo } from './slo.ts';
-import type { BottleneckLoad } from './step-judgement.ts';
+import type { BottleneckLoad, KneeLimit } from './step-judgement.ts';
 import type { KneeOutcome, StepPurpose } from './sweep.ts';
 import type { Holdout, UslFit, UslPoint } from './usl.ts';
 
@@ -59,8 +59,8 @@ export interface KneeRecord {
   interval: { low: number | null; high: number | null };
   /** (high − low) ÷ low in %: the knee's resolution. */
   resolutionPct: number | null;
-  /** Whether the scaled service set the knee (saturated or queueing in the step above it). */
-  limitedBy: 'service' | 'elsewhere' | null;
+  /** Who set the knee, judged on the step above it (step-judgement.ts); null when none failed. */
+  limitedBy: KneeLimit | null;
   /** replicas × pool / time per query of the scaled service, by construction. */
   nominalRps: number;
   /** Closed-loop saturation throughput (the probe). */
@@ -109,8 +109,11 @@ export interface CapacitySweep {
 }
 
 export interface ArmCapacity extends ArmSweep {
-  /** Fitted to the knees the scaled service set; null when there were none. */
-  usl: (UslFit & { points: UslPoint[] }) | null;
+  /**
+   * Fitted to the knees the scaled service set; when it set none but this machine's limit was
+   * reached, the smallest count's knee as a lower bound of λ, linear (`lowerBound`); else null.
+   */
+  usl: (UslFit & { points: UslPoint[]; lowerBound: boolean }) | null;
   holdout: Holdout | null;
   resources: ResourceModel | null;
   /** Why this arm's model should not be trusted; empty when nothing speaks against it. */

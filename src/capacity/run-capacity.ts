@@ -5,6 +5,7 @@
 // that collapsed (or anything that did not drain), so no queue leaks into the next measurement.
 // One teardown and the run's ledger undo everything however the sweep ends — Ctrl-C included.
 import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
 import { environmentError } from '../core/errors.ts';
 import { deriveSeed } from '../core/rng.ts';
 import { describeEnvironment, meshbenchVersion } from '../runner/environment.ts';
@@ -91,7 +92,7 @@ async function sweepCell(opts: SweepOptions, arm: ArmName, replicas: number, ctx
       probe.okRps,
       { ...settings.limits, resolution: settings.resolution },
     );
-    const knee = kneeRecord(replicas, search, probe, nominalCapacityRps(service, replicas), (performance.now() - t0) / 1000);
+    const knee = kneeRecord(replicas, search, probe, nominalCapacityRps(service, replicas), (performance.now() - t0) / 1000, os.cpus().length);
     progress.knee(knee);
     return knee;
   } finally {

@@ -46,13 +46,22 @@ export interface BottleneckLoad {
 
 /** Pool share in use from which the scaled service counts as saturated. */
 export const SATURATED_POOL = 0.9;
+/** Share of all cores meshbench's own processes used from which the machine counts as saturated. */
+export const SATURATED_MACHINE = 0.85;
+
+/** Who set a knee: the scaled service, this machine, or something else along the path. */
+export type KneeLimit = 'service' | 'machine' | 'elsewhere';
 
 /**
- * The service set the knee when, in the first step above it, it was saturated or queueing; when
- * it was neither, the SLO broke somewhere else and the knee says nothing about the service.
+ * Judged on the step that broke the SLO just above a knee. When meshbench's own processes
+ * (generator, proxy, services) had the machine's cores to themselves no longer, the knee is the
+ * machine's: a service whose timers fire late looks saturated too, so its pool says nothing then.
+ * Otherwise the service set the knee when it was saturated or queueing; when it was neither, the
+ * SLO broke somewhere else (another service, the proxy, a stall).
  */
-export function limitedByService(load: BottleneckLoad): boolean {
-  return load.maxPoolBusy >= SATURATED_POOL || load.maxQueue > 0;
+export function kneeLimit(load: BottleneckLoad, meshbenchShare: number | null): KneeLimit {
+  if (meshbenchShare !== null && meshbenchShare >= SATURATED_MACHINE) return 'machine';
+  return load.maxPoolBusy >= SATURATED_POOL || load.maxQueue > 0 ? 'service' : 'elsewhere';
 }
 
 export interface ThroughputStep {

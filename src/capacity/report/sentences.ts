@@ -35,7 +35,7 @@ export function kneeCell(k: KneeRecord): string {
 export function limitCell(k: KneeRecord, service: string): string {
   if (k.limitedBy === null) return '—';
   if (k.limitedBy === 'service') return service;
-  return 'elsewhere';
+  return k.limitedBy === 'machine' ? 'this machine' : 'elsewhere';
 }
 
 export function kneeHeader(): string[] {
@@ -61,8 +61,9 @@ export function kneeRows(result: CapacityResult): string[][] {
 
 const MODEL_PARAMS: Record<UslFit['model'], string> = { linear: 'λ', contention: 'λ and σ', usl: 'λ, σ and κ' };
 
-export function uslText(usl: (UslFit & { points: unknown[] }) | null): string {
+export function uslText(usl: (UslFit & { points: unknown[]; lowerBound: boolean }) | null): string {
   if (!usl) return 'no model: no knee set by the scaled service';
+  if (usl.lowerBound) return `no fit: λ ≥ ${formatRps(usl.lambda)} rps per replica, a lower bound from a knee at this machine's limit, assumed linear`;
   return `λ = ${formatRps(usl.lambda)} rps per replica, σ = ${usl.sigma.toFixed(4)}, κ = ${usl.kappa.toFixed(5)} (${MODEL_PARAMS[usl.model]} fitted to ${usl.points.length} knee${usl.points.length === 1 ? '' : 's'}; largest residual ${usl.maxResidualPct.toFixed(1)} %)`;
 }
 
