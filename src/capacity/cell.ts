@@ -99,21 +99,20 @@ export function stepDurationS(rate: number, askedS: number): number {
   return Math.min(MAX_STRETCH * askedS, Math.max(askedS, Math.ceil(MIN_STEP_REQUESTS / rate)));
 }
 
-/** Who set the knee, from the step(s) that broke the SLO at its upper end (any that says service wins over elsewhere; machine over both). */
-function limitOf(above: readonly StepRecord[], cpus: number): KneeLimit | null {
+/** Who set the knee, from the step(s) that broke the SLO at its upper end (machine wins over service, service over elsewhere). */
+function limitOf(above: readonly StepRecord[], configuredQueryMs: number): KneeLimit | null {
   if (above.length === 0) return null;
-  const limits = above.map((s) => kneeLimit(s.bottleneck, s.machine ? s.machine.meshbenchCores / cpus : null));
+  const limits = above.map((s) => kneeLimit(s.bottleneck, configuredQueryMs));
   return limits.includes('machine') ? 'machine' : limits.includes('service') ? 'service' : 'elsewhere';
 }
 
-/** The knee a search found, with what its steps say about it (`cpus`: the machine's cores). */
+/** The knee a search found, with what its steps say about it. */
 export function kneeRecord(
   replicas: number,
   search: KneeSearch<StepRecord>,
   probe: ProbeResult,
-  nominalRps: number,
+  nominal: { rps: number; queryMs: number },
   wallTimeS: number,
-  cpus: number,
 ): KneeRecord {
   const { low, high } = search;
   const above = high === null ? [] : search.steps.filter((s) => s.rate === high && !s.meets);
@@ -123,8 +122,9 @@ export function kneeRecord(
     maxRps: search.outcome === 'found' ? low : null,
     interval: { low, high },
     resolutionPct: low !== null && high !== null ? ((high - low) / low) * 100 : null,
-    limitedBy: limitOf(above, cpus),
-    nominalRps,
+    limitedBy: limitOf(above, nominal.queryMs),
+    nominalRps: nominal.rps,
+    configuredQueryMs: nominal.queryMs,
     saturationRps: probe.okRps,
     ...throughputFigures(search.steps.map((s) => ({ rate: s.rate, okRps: s.okRps, collapsed: s.collapsed !== null }))),
     probe,

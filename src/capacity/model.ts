@@ -12,7 +12,10 @@ export function kneeExclusion(k: KneeRecord): string | null {
   if (k.outcome === 'above-limit') return `every rate up to ${k.interval.low} rps met the SLOs: the knee lies above what the sweep may offer (raise --max-rps)`;
   if (k.outcome === 'below-limit') return `no rate down to ${k.interval.high} rps met the SLOs`;
   if (k.limitedBy === 'elsewhere') return `the SLO broke at ${k.interval.high} rps while the scaled service was neither saturated nor queueing: the limit was elsewhere (another service, the proxy, a stall)`;
-  if (k.limitedBy === 'machine') return `the SLO broke at ${k.interval.high} rps while meshbench's own processes (generator, proxy, services) used the machine's cores: the knee is this machine's, the service's may be higher`;
+  if (k.limitedBy === 'machine') {
+    const held = Math.max(...k.steps.filter((s) => s.rate === k.interval.high && !s.meets).map((s) => s.bottleneck.queryMs ?? 0));
+    return `the SLO broke at ${k.interval.high} rps while queries held their connection ${held.toFixed(1)} ms against ${k.configuredQueryMs.toFixed(1)} ms configured: this machine was too busy to run them on time, so the knee is the machine's and the service's may be higher`;
+  }
   return null;
 }
 

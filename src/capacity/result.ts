@@ -63,6 +63,8 @@ export interface KneeRecord {
   limitedBy: KneeLimit | null;
   /** replicas × pool / time per query of the scaled service, by construction. */
   nominalRps: number;
+  /** How long a query holds its connection by construction (service time + contention), ms. */
+  configuredQueryMs: number;
   /** Closed-loop saturation throughput (the probe). */
   saturationRps: number;
   /** Highest offered rate whose goodput kept up (≥ 95 %). */

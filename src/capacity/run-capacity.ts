@@ -5,7 +5,6 @@
 // that collapsed (or anything that did not drain), so no queue leaks into the next measurement.
 // One teardown and the run's ledger undo everything however the sweep ends — Ctrl-C included.
 import { mkdir } from 'node:fs/promises';
-import os from 'node:os';
 import { environmentError } from '../core/errors.ts';
 import { deriveSeed } from '../core/rng.ts';
 import { describeEnvironment, meshbenchVersion } from '../runner/environment.ts';
@@ -14,7 +13,7 @@ import { installCleanupHandlers } from '../runtime/clean.ts';
 import { Ledger, newRunId } from '../runtime/ledger.ts';
 import { Teardown } from '../runtime/teardown.ts';
 import type { ArmName, Scenario } from '../scenario/types.ts';
-import { nominalCapacityRps } from '../services/service-time.ts';
+import { contentionDelayMs, meanServiceTimeMs, nominalCapacityRps } from '../services/service-time.ts';
 import { cellScenario, kneeRecord, stepDurationS, stepTimeoutMs } from './cell.ts';
 import { probeConnections, probeSaturation } from './probe.ts';
 import type { CapacityProgress } from './progress.ts';
@@ -92,7 +91,8 @@ async function sweepCell(opts: SweepOptions, arm: ArmName, replicas: number, ctx
       probe.okRps,
       { ...settings.limits, resolution: settings.resolution },
     );
-    const knee = kneeRecord(replicas, search, probe, nominalCapacityRps(service, replicas), (performance.now() - t0) / 1000, os.cpus().length);
+    const configured = { rps: nominalCapacityRps(service, replicas), queryMs: meanServiceTimeMs(service.serviceTime) + contentionDelayMs(service.contention, replicas) };
+    const knee = kneeRecord(replicas, search, probe, configured, (performance.now() - t0) / 1000);
     progress.knee(knee);
     return knee;
   } finally {

@@ -63,10 +63,15 @@ async function snapshot(topo: RunningTopology, service: string, loadgenPid: numb
   };
 }
 
-/** Samples the scaled service's counters every SAMPLE_MS: the busiest pool share and longest queue seen. */
+/**
+ * Samples the scaled service's counters every SAMPLE_MS: the busiest pool share and longest
+ * queue seen, and — by Little's law on the pool, mean connections in use ÷ queries completed per
+ * second — how long a query actually held its connection.
+ */
 function watchBottleneck(topo: RunningTopology, service: { name: string; pool: number }): { stop(): Promise<BottleneckLoad> } {
-  const load: BottleneckLoad = { maxPoolBusy: 0, maxQueue: 0 };
+  const load: BottleneckLoad = { maxPoolBusy: 0, maxQueue: 0, queryMs: null };
   const slots = topo.replicasOf(service.name).length * service.pool;
+  const samples: Array<{ atMs: number; inUse: number; completed: number }> = [];
   let pending: Promise<void> = Promise.resolve();
   let busy = false;
   const timer = setInterval(() => {
@@ -75,11 +80,14 @@ function watchBottleneck(topo: RunningTopology, service: { name: string; pool: n
     pending = topo.sampleServices().then((sample) => {
       let inUse = 0;
       let queue = 0;
+      let completed = 0;
       for (const [key, c] of sample) {
         if (!key.startsWith(`${service.name}#`)) continue;
         inUse += c.poolInUse;
         queue += c.queueDepth;
+        completed += c.completed;
       }
+      samples.push({ atMs: performance.now(), inUse, completed });
       load.maxPoolBusy = Math.max(load.maxPoolBusy, slots > 0 ? inUse / slots : 0);
       load.maxQueue = Math.max(load.maxQueue, queue);
       busy = false;
@@ -89,6 +97,13 @@ function watchBottleneck(topo: RunningTopology, service: { name: string; pool: n
     async stop() {
       clearInterval(timer);
       await pending;
+      const first = samples[0];
+      const last = samples[samples.length - 1];
+      if (first && last && last.completed > first.completed) {
+        const perS = (last.completed - first.completed) / ((last.atMs - first.atMs) / 1000);
+        const meanInUse = samples.reduce((sum, x) => sum + x.inUse, 0) / samples.length;
+        load.queryMs = (meanInUse / perS) * 1000;
+      }
       return load;
     },
   };
@@ -135,7 +150,7 @@ export async function runStep(spec: StepSpec, env: StepEnv): Promise<StepRecord>
     const after = await snapshot(topo, env.service.name, env.loadgen.pid);
     const measured = measuring.current;
     const start = measured ? await measured.before : null;
-    const bottleneck = measured ? await measured.watcher.stop() : { maxPoolBusy: 0, maxQueue: 0 };
+    const bottleneck = measured ? await measured.watcher.stop() : { maxPoolBusy: 0, maxQueue: 0, queryMs: null };
     const measuredS = result.measuredMs / 1000;
     const latencyMs = summarizeMs(decodeHistogram(result.histogram));
     const metrics = {
