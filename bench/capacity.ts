@@ -15,7 +15,7 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }
 const REPO = path.resolve(import.meta.dirname, '..');
 
 const CASES: Record<string, string[]> = {
-  contention: ['scenarios/capacity-contention.yaml', '--slo', 'p99 < 100ms', '--target-rps', '300', '--replicas', '1,2,3,4'],
+  contention: ['scenarios/capacity-contention.yaml', '--slo', 'p99 < 300ms', '--target-rps', '300', '--replicas', '1,2,3,4'],
   baseline: ['scenarios/baseline.yaml', '--slo', 'p99 < 50ms', '--target-rps', '20000'],
 };
 
@@ -32,9 +32,9 @@ function describe(result: CapacityResult): string[] {
   const lines: string[] = [];
   for (const arm of result.arms) {
     const knees = arm.knees
-      .map((k) => `${k.replicas}: ${k.maxRps ?? '—'}/${Math.round(k.nominalRps)}${k.limitedBy === 'elsewhere' ? ' (elsewhere)' : ''}`)
+      .map((k) => `${k.replicas}: ${k.maxRps ?? '—'}/${Math.round(k.nominalRps)}${k.limitedBy === 'service' || k.limitedBy === null ? '' : ` (${k.limitedBy})`}`)
       .join(', ');
-    const usl = arm.usl ? `${arm.usl.model} λ ${arm.usl.lambda.toFixed(0)} σ ${arm.usl.sigma.toFixed(4)} κ ${arm.usl.kappa.toFixed(5)}` : 'no fit';
+    const usl = arm.usl ? `${arm.usl.lowerBound ? 'lower bound ' : ''}${arm.usl.model} λ ${arm.usl.lambda.toFixed(0)} σ ${arm.usl.sigma.toFixed(4)} κ ${arm.usl.kappa.toFixed(5)}` : 'no fit';
     const holdout = arm.holdout ? `hold-out at ${arm.holdout.replicas}: ${arm.holdout.errorPct.toFixed(1)} %` : 'no hold-out';
     const tax = arm.resources?.proxy ? `, proxy ${arm.resources.proxy.coresPer1000Rps.toFixed(2)} CPU-s per 1 000 req, RSS ${arm.resources.proxy.rssMiB.toFixed(0)} MiB` : '';
     lines.push(`  ${arm.name}: knees (measured/nominal rps) ${knees}; ${usl}; ${holdout}${tax}`);

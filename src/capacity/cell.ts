@@ -9,7 +9,7 @@ import { MAX_PLAN_REPLICAS } from './plan.ts';
 import type { ProbeResult } from './probe.ts';
 import type { KneeRecord, StepRecord } from './result.ts';
 import { latencyLimitMs, type Slo } from './slo.ts';
-import { limitedByService, throughputFigures } from './step-judgement.ts';
+import { kneeLimit, type KneeLimit, throughputFigures } from './step-judgement.ts';
 import type { KneeSearch } from './sweep.ts';
 
 /** The entry's deepest callee: the service every request finally waits for. */
@@ -99,12 +99,19 @@ export function stepDurationS(rate: number, askedS: number): number {
   return Math.min(MAX_STRETCH * askedS, Math.max(askedS, Math.ceil(MIN_STEP_REQUESTS / rate)));
 }
 
+/** Who set the knee, from the step(s) that broke the SLO at its upper end (machine wins over service, service over elsewhere). */
+function limitOf(above: readonly StepRecord[], configuredQueryMs: number): KneeLimit | null {
+  if (above.length === 0) return null;
+  const limits = above.map((s) => kneeLimit(s.bottleneck, configuredQueryMs));
+  return limits.includes('machine') ? 'machine' : limits.includes('service') ? 'service' : 'elsewhere';
+}
+
 /** The knee a search found, with what its steps say about it. */
 export function kneeRecord(
   replicas: number,
   search: KneeSearch<StepRecord>,
   probe: ProbeResult,
-  nominalRps: number,
+  nominal: { rps: number; queryMs: number },
   wallTimeS: number,
 ): KneeRecord {
   const { low, high } = search;
@@ -115,8 +122,9 @@ export function kneeRecord(
     maxRps: search.outcome === 'found' ? low : null,
     interval: { low, high },
     resolutionPct: low !== null && high !== null ? ((high - low) / low) * 100 : null,
-    limitedBy: above.length === 0 ? null : above.some((s) => limitedByService(s.bottleneck)) ? 'service' : 'elsewhere',
-    nominalRps,
+    limitedBy: limitOf(above, nominal.queryMs),
+    nominalRps: nominal.rps,
+    configuredQueryMs: nominal.queryMs,
     saturationRps: probe.okRps,
     ...throughputFigures(search.steps.map((s) => ({ rate: s.rate, okRps: s.okRps, collapsed: s.collapsed !== null }))),
     probe,

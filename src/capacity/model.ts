@@ -11,7 +11,11 @@ import { fitUsl, holdOut, HOLDOUT_LIMIT_PCT, type UslPoint } from './usl.ts';
 export function kneeExclusion(k: KneeRecord): string | null {
   if (k.outcome === 'above-limit') return `every rate up to ${k.interval.low} rps met the SLOs: the knee lies above what the sweep may offer (raise --max-rps)`;
   if (k.outcome === 'below-limit') return `no rate down to ${k.interval.high} rps met the SLOs`;
-  if (k.limitedBy === 'elsewhere') return `the SLO broke at ${k.interval.high} rps while the scaled service was neither saturated nor queueing: the limit was elsewhere (this machine's CPU, the proxy, another service)`;
+  if (k.limitedBy === 'elsewhere') return `the SLO broke at ${k.interval.high} rps while the scaled service was neither saturated nor queueing: the limit was elsewhere (another service, the proxy, a stall)`;
+  if (k.limitedBy === 'machine') {
+    const held = Math.max(...k.steps.filter((s) => s.rate === k.interval.high && !s.meets).map((s) => s.bottleneck.queryMs ?? 0));
+    return `the SLO broke at ${k.interval.high} rps while queries held their connection ${held.toFixed(1)} ms against ${k.configuredQueryMs.toFixed(1)} ms configured: this machine was too busy to run them on time, so the knee is the machine's and the service's may be higher`;
+  }
   return null;
 }
 
@@ -39,7 +43,15 @@ function modelArm(sweep: ArmSweep, tolerancePct: number, cpus: number): ArmCapac
       doubts.push(`while the SLO broke above the ${knee.replicas}-replica knee, other processes used ${others.toFixed(1)} of this machine's ${cpus} cores: on a quiet machine that knee may be higher`);
     }
   }
-  const usl = points.length > 0 ? { ...fitUsl(points, tolerancePct), points } : null;
+  let usl: ArmCapacity['usl'] = points.length > 0 ? { ...fitUsl(points, tolerancePct), points, lowerBound: false } : null;
+  const atMachine = sweep.knees.filter((k) => k.outcome === 'found' && k.limitedBy === 'machine').sort((a, b) => a.replicas - b.replicas)[0];
+  if (!usl && atMachine) {
+    // Nothing set by the service alone, but the machine's limit was reached: the service can do at
+    // least that much. A plan from it buys too many replicas, never too few — if it scales linearly.
+    const point = { replicas: atMachine.replicas, rps: atMachine.maxRps! };
+    usl = { ...fitUsl([point], tolerancePct), points: [point], lowerBound: true };
+    doubts.push(`no knee was set by the service alone, so the plan takes the ${point.replicas}-replica knee (${point.rps} rps, this machine's limit) as a lower bound and assumes linear scaling: it may buy more replicas than needed, and contention would make it too few`);
+  }
   const holdout = holdOut(points, tolerancePct);
   if (!holdout) doubts.push(`the model was not checked on a knee it did not see: that needs knees at two or more replica counts, ${points.length === 1 ? 'one was measured' : 'none was measured'}`);
   else if (!holdout.trustworthy) {

@@ -16,13 +16,14 @@ export interface ProbeResult {
 }
 
 /**
- * Twice as many connections as the scaled service has pool slots (a closed loop saturates only
- * with more requests in flight than the system serves at once; many more would only queue and
- * slow the loop's start), bounded for a small machine, and a multiple of the targets so each
- * gets the same share.
+ * Four times as many connections as the scaled service has pool slots: a closed loop saturates
+ * only with more requests in flight than the system serves at once, and through a proxy each
+ * request also spends its hops' time in flight (two connections per slot capped a meshed probe
+ * at two thirds of the knee). Bounded for a small machine, and a multiple of the targets so each
+ * gets the same share. The queue this builds is why only the last two thirds are counted.
  */
 export function probeConnections(replicas: number, pool: number, targets: number): number {
-  const wanted = Math.min(512, Math.max(16, 2 * replicas * pool));
+  const wanted = Math.min(512, Math.max(16, 4 * replicas * pool));
   return Math.ceil(wanted / targets) * targets;
 }
 

@@ -46,7 +46,7 @@ export function createCapacityProgress(opts: { quiet: boolean; tty: boolean; ser
       write(`${clear}${label}: ${s.purpose} ${formatRps(s.rate)} rps → p99 ${formatMs(s.latencyMs.p99)}, errors ${formatPercent(s.errorRate)}, ${verdict}\n`);
     },
     knee(k) {
-      const by = k.limitedBy === null ? '' : k.limitedBy === 'service' ? `, set by ${opts.service}` : ', set elsewhere, not by the scaled service';
+      const by = k.limitedBy === null ? '' : k.limitedBy === 'service' ? `, set by ${opts.service}` : k.limitedBy === 'machine' ? ', set by this machine (meshbench used its cores)' : ', set elsewhere, not by the scaled service';
       write(`${clear}${label}: knee ${kneeCell(k)}${by} — ${k.wallTimeS.toFixed(0)} s\n`);
     },
     note(message) {

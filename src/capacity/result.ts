@@ -8,7 +8,7 @@ import type { Plan } from './plan.ts';
 import type { ProbeResult } from './probe.ts';
 import type { ResourceModel } from './resources.ts';
 import type { Slo } from './slo.ts';
-import type { BottleneckLoad } from './step-judgement.ts';
+import type { BottleneckLoad, KneeLimit } from './step-judgement.ts';
 import type { KneeOutcome, StepPurpose } from './sweep.ts';
 import type { Holdout, UslFit, UslPoint } from './usl.ts';
 
@@ -25,7 +25,7 @@ export interface StepRecord {
   sentRps: number;
   /** Successful responses per second (goodput). */
   okRps: number;
-  /** Latency of every request from its intended send time. */
+  /** Latency of successful requests from their intended send time (failures count in errorRate). */
   latencyMs: LatencySummaryMs;
   /** (scheduled − ok) ÷ scheduled: errors, timeouts and drops. */
   errorRate: number;
@@ -59,10 +59,12 @@ export interface KneeRecord {
   interval: { low: number | null; high: number | null };
   /** (high − low) ÷ low in %: the knee's resolution. */
   resolutionPct: number | null;
-  /** Whether the scaled service set the knee (saturated or queueing in the step above it). */
-  limitedBy: 'service' | 'elsewhere' | null;
+  /** Who set the knee, judged on the step above it (step-judgement.ts); null when none failed. */
+  limitedBy: KneeLimit | null;
   /** replicas × pool / time per query of the scaled service, by construction. */
   nominalRps: number;
+  /** How long a query holds its connection by construction (service time + contention), ms. */
+  configuredQueryMs: number;
   /** Closed-loop saturation throughput (the probe). */
   saturationRps: number;
   /** Highest offered rate whose goodput kept up (≥ 95 %). */
@@ -109,8 +111,11 @@ export interface CapacitySweep {
 }
 
 export interface ArmCapacity extends ArmSweep {
-  /** Fitted to the knees the scaled service set; null when there were none. */
-  usl: (UslFit & { points: UslPoint[] }) | null;
+  /**
+   * Fitted to the knees the scaled service set; when it set none but this machine's limit was
+   * reached, the smallest count's knee as a lower bound of λ, linear (`lowerBound`); else null.
+   */
+  usl: (UslFit & { points: UslPoint[]; lowerBound: boolean }) | null;
   holdout: Holdout | null;
   resources: ResourceModel | null;
   /** Why this arm's model should not be trusted; empty when nothing speaks against it. */

@@ -13,13 +13,13 @@ import { installCleanupHandlers } from '../runtime/clean.ts';
 import { Ledger, newRunId } from '../runtime/ledger.ts';
 import { Teardown } from '../runtime/teardown.ts';
 import type { ArmName, Scenario } from '../scenario/types.ts';
-import { nominalCapacityRps } from '../services/service-time.ts';
+import { contentionDelayMs, meanServiceTimeMs, nominalCapacityRps } from '../services/service-time.ts';
 import { cellScenario, kneeRecord, stepDurationS, stepTimeoutMs } from './cell.ts';
-import { LoadgenSupply } from './loadgen-supply.ts';
 import { probeConnections, probeSaturation } from './probe.ts';
 import type { CapacityProgress } from './progress.ts';
 import type { ArmSweep, CapacitySettings, CapacitySweep, KneeRecord, StepRecord } from './result.ts';
 import { runStep } from './step.ts';
+import { SweepLoadgen } from './sweep-loadgen.ts';
 import { findKnee } from './sweep.ts';
 
 export interface SweepOptions {
@@ -42,14 +42,13 @@ async function drained(topo: RunningTopology, timeoutMs = 5000): Promise<boolean
   }
 }
 
-async function sweepCell(opts: SweepOptions, arm: ArmName, replicas: number, ctx: TopologyContext & { teardown: Teardown }): Promise<KneeRecord> {
+async function sweepCell(opts: SweepOptions, arm: ArmName, replicas: number, ctx: TopologyContext & { teardown: Teardown }, loadgen: SweepLoadgen): Promise<KneeRecord> {
   const { settings, progress } = opts;
   const t0 = performance.now();
   const scenario = cellScenario(opts.scenario, settings.service, replicas);
   const service = scenario.topology.services.find((s) => s.name === settings.service)!;
   const start = () => startTopology(scenario, arm, ctx);
   let topo = await start();
-  const loadgens = new LoadgenSupply(ctx.teardown);
   try {
     const probe = await probeSaturation({
       targets: topo.loadTargets,
@@ -80,7 +79,7 @@ async function sweepCell(opts: SweepOptions, arm: ArmName, replicas: number, ctx
         progress.stepStart(purpose, rate);
         const step = await runStep(
           { purpose, rate, warmupS: settings.step.warmupS, durationS: stepDurationS(rate, settings.step.durationS), timeoutMs, seed: deriveSeed(scenario.seed, `capacity@${rate}`) },
-          { topo, load: scenario.load, service: { name: service.name, pool: service.pool }, slos: settings.slos, loadgens, onWindow: (w, n) => progress.window(w, n) },
+          { topo, load: scenario.load, service: { name: service.name, pool: service.pool }, slos: settings.slos, loadgen, onWindow: (w, n) => progress.window(w, n) },
         );
         progress.step(step);
         if (step.collapsed !== null || !(await drained(topo))) {
@@ -92,11 +91,11 @@ async function sweepCell(opts: SweepOptions, arm: ArmName, replicas: number, ctx
       probe.okRps,
       { ...settings.limits, resolution: settings.resolution },
     );
-    const knee = kneeRecord(replicas, search, probe, nominalCapacityRps(service, replicas), (performance.now() - t0) / 1000);
+    const configured = { rps: nominalCapacityRps(service, replicas), queryMs: meanServiceTimeMs(service.serviceTime) + contentionDelayMs(service.contention, replicas) };
+    const knee = kneeRecord(replicas, search, probe, configured, (performance.now() - t0) / 1000);
     progress.knee(knee);
     return knee;
   } finally {
-    await loadgens.close();
     await topo.stop();
   }
 }
@@ -125,6 +124,8 @@ export async function runCapacitySweep(opts: SweepOptions): Promise<CapacitySwee
     { runId },
   );
   const ctx = { runId, runDir: opts.runDir, teardown, ledger, toxiproxyUrl: null };
+  // One generator for every step: it stays warm (see sweep-loadgen.ts).
+  const loadgen = new SweepLoadgen(teardown);
   try {
     const arms: ArmSweep[] = opts.arms.map((name) => ({ name, knees: [] }));
     const total = settings.replicas.length * arms.length;
@@ -133,7 +134,7 @@ export async function runCapacitySweep(opts: SweepOptions): Promise<CapacitySwee
       for (const arm of arms) {
         const service = scenario.topology.services.find((s) => s.name === settings.service)!;
         progress.cell(arm.name, replicas, index++, total, nominalCapacityRps(service, replicas));
-        arm.knees.push(await sweepCell(opts, arm.name, replicas, ctx));
+        arm.knees.push(await sweepCell(opts, arm.name, replicas, ctx, loadgen));
       }
     }
     return {

@@ -6,7 +6,7 @@ import { badInput } from '../core/errors.ts';
 import { evaluateExpr, metricRefs, parseSlo, type Expr, type Metric } from '../gate/grammar.ts';
 import type { ArmName } from '../scenario/types.ts';
 
-/** What one capacity step measures (latencies in ms of every request, rates as fractions). */
+/** What one capacity step measures (latencies in ms of successful requests, rates as fractions). */
 export const STEP_METRICS = ['p50', 'p90', 'p99', 'p999', 'max', 'mean', 'errorRate', 'timeoutRate'] as const satisfies readonly Metric[];
 export type StepMetric = (typeof STEP_METRICS)[number];
 export type StepMetrics = Record<StepMetric, number>;

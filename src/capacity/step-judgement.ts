@@ -42,17 +42,32 @@ export interface BottleneckLoad {
   maxPoolBusy: number;
   /** Longest queue for a pool connection (summed over replicas) in any sample. */
   maxQueue: number;
+  /** How long a query held its connection, ms (Little's law on the pool); null when none completed. */
+  queryMs: number | null;
 }
 
 /** Pool share in use from which the scaled service counts as saturated. */
 export const SATURATED_POOL = 0.9;
+/** Queries that held their connection this much longer than configured (plus SLOWED_SLACK_MS for
+ * timer granularity) were slowed by the machine: its CPU, not the service's pool, set the pace.
+ * On a quiet machine a 10 ms query holds its connection 10.4–10.6 ms. */
+export const SLOWED_QUERY = 1.1;
+export const SLOWED_SLACK_MS = 0.5;
+
+/** Who set a knee: the scaled service, this machine, or something else along the path. */
+export type KneeLimit = 'service' | 'machine' | 'elsewhere';
 
 /**
- * The service set the knee when, in the first step above it, it was saturated or queueing; when
- * it was neither, the SLO broke somewhere else and the knee says nothing about the service.
+ * Judged on the step that broke the SLO just above a knee. A synthetic service's queries hold a
+ * connection for a configured time (`configuredQueryMs`, contention included); when they held it
+ * markedly longer, the machine was too busy to run them on time — a late timer fills a pool as
+ * surely as load does — and the knee is the machine's. Otherwise the service set the knee when it
+ * was saturated or queueing; when it was neither, the SLO broke somewhere else (another service,
+ * the proxy, a stall).
  */
-export function limitedByService(load: BottleneckLoad): boolean {
-  return load.maxPoolBusy >= SATURATED_POOL || load.maxQueue > 0;
+export function kneeLimit(load: BottleneckLoad, configuredQueryMs: number): KneeLimit {
+  if (load.queryMs !== null && load.queryMs > SLOWED_QUERY * configuredQueryMs + SLOWED_SLACK_MS) return 'machine';
+  return load.maxPoolBusy >= SATURATED_POOL || load.maxQueue > 0 ? 'service' : 'elsewhere';
 }
 
 export interface ThroughputStep {

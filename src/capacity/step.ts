@@ -1,19 +1,17 @@
 // Why: one capacity step is one open-loop load at one rate, with its own warmup, against a
-// topology the runner brought up: the load generator process of `meshbench run` offers it and
-// measures latency from the intended send time; meanwhile the scaled service's pool and queue are
+// topology the runner brought up: the load generator of `meshbench run` (one warm process for
+// the whole sweep) offers it and measures latency from the intended send time; meanwhile the scaled service's pool and queue are
 // sampled (did it set the knee?) and CPU and RSS of its replicas, of the proxy and of the whole
 // machine are read at the start and end of the measured part. A step that collapses is stopped
 // as soon as that is clear.
-import { InternalError } from '../core/errors.ts';
-import type { LoadgenEvent } from '../load/types.ts';
 import { errorRate } from '../result/build.ts';
 import type { WindowPoint } from '../result/types.ts';
 import type { RunningTopology } from '../backend/embedded/topology.ts';
 import { machineCpuTicks, processUsage, type ProcessUsage } from '../runtime/process-usage.ts';
 import type { LoadSpec } from '../scenario/types.ts';
 import { decodeHistogram, summarizeMs } from '../stats/histogram.ts';
-import type { LoadgenSupply } from './loadgen-supply.ts';
 import type { StepRecord } from './result.ts';
+import type { SweepLoadgen } from './sweep-loadgen.ts';
 import { brokenSlos, latencyLimitMs, type Slo } from './slo.ts';
 import { collapseReason, type BottleneckLoad } from './step-judgement.ts';
 import type { StepPurpose } from './sweep.ts';
@@ -34,7 +32,7 @@ export interface StepEnv {
   /** The scaled service and its pool per replica. */
   service: { name: string; pool: number };
   slos: readonly Slo[];
-  loadgens: LoadgenSupply;
+  loadgen: SweepLoadgen;
   /** Each settled window of the measured part, for live progress. */
   onWindow?: (window: WindowPoint, inFlight: number) => void;
 }
@@ -51,9 +49,10 @@ interface Snapshot {
   meshbenchCpuS: number;
 }
 
-async function snapshot(topo: RunningTopology, service: string, loadgenPid: number): Promise<Snapshot> {
+async function snapshot(topo: RunningTopology, service: string, loadgenPid: number | null): Promise<Snapshot> {
   const replicas = topo.replicasOf(service);
-  const all = await Promise.all([...topo.replicas.map((r) => r.child.pid), loadgenPid, ...(topo.proxy ? [topo.proxy.child.pid] : [])].map(processUsage));
+  const pids = [...topo.replicas.map((r) => r.child.pid), ...(loadgenPid === null ? [] : [loadgenPid]), ...(topo.proxy ? [topo.proxy.child.pid] : [])];
+  const all = await Promise.all(pids.map(processUsage));
   const own = process.cpuUsage();
   return {
     atMs: performance.now(),
@@ -64,10 +63,15 @@ async function snapshot(topo: RunningTopology, service: string, loadgenPid: numb
   };
 }
 
-/** Samples the scaled service's counters every SAMPLE_MS: the busiest pool share and longest queue seen. */
+/**
+ * Samples the scaled service's counters every SAMPLE_MS: the busiest pool share and longest
+ * queue seen, and — by Little's law on the pool, mean connections in use ÷ queries completed per
+ * second — how long a query actually held its connection.
+ */
 function watchBottleneck(topo: RunningTopology, service: { name: string; pool: number }): { stop(): Promise<BottleneckLoad> } {
-  const load: BottleneckLoad = { maxPoolBusy: 0, maxQueue: 0 };
+  const load: BottleneckLoad = { maxPoolBusy: 0, maxQueue: 0, queryMs: null };
   const slots = topo.replicasOf(service.name).length * service.pool;
+  const samples: Array<{ atMs: number; inUse: number; completed: number }> = [];
   let pending: Promise<void> = Promise.resolve();
   let busy = false;
   const timer = setInterval(() => {
@@ -76,11 +80,14 @@ function watchBottleneck(topo: RunningTopology, service: { name: string; pool: n
     pending = topo.sampleServices().then((sample) => {
       let inUse = 0;
       let queue = 0;
+      let completed = 0;
       for (const [key, c] of sample) {
         if (!key.startsWith(`${service.name}#`)) continue;
         inUse += c.poolInUse;
         queue += c.queueDepth;
+        completed += c.completed;
       }
+      samples.push({ atMs: performance.now(), inUse, completed });
       load.maxPoolBusy = Math.max(load.maxPoolBusy, slots > 0 ? inUse / slots : 0);
       load.maxQueue = Math.max(load.maxQueue, queue);
       busy = false;
@@ -90,6 +97,13 @@ function watchBottleneck(topo: RunningTopology, service: { name: string; pool: n
     async stop() {
       clearInterval(timer);
       await pending;
+      const first = samples[0];
+      const last = samples[samples.length - 1];
+      if (first && last && last.completed > first.completed) {
+        const perS = (last.completed - first.completed) / ((last.atMs - first.atMs) / 1000);
+        const meanInUse = samples.reduce((sum, x) => sum + x.inUse, 0) / samples.length;
+        load.queryMs = (meanInUse / perS) * 1000;
+      }
       return load;
     },
   };
@@ -101,43 +115,42 @@ export async function runStep(spec: StepSpec, env: StepEnv): Promise<StepRecord>
     ...env.load,
     rate: spec.rate,
     ramp: null,
+    // A fixed warmup: the probe and earlier steps warmed the processes, and a warmup waiting for
+    // the latency to settle would wait out every overload to its maximum.
     warmupS: spec.warmupS,
+    warmupMaxS: spec.warmupS,
     durationS: spec.durationS,
     timeoutMs: spec.timeoutMs,
     // Room for every request of one timeout at this rate; arrivals beyond it are a collapse.
     maxInFlight: Math.max(64, Math.ceil((spec.rate * spec.timeoutMs * 1.2) / 1000)),
   };
   const rule = { rate: spec.rate, latencyLimitMs: latencyLimitMs(env.slos) };
-  const { loadgen, stop: stopLoadgen } = await env.loadgens.take();
   let collapsed: string | null = null;
   // What starts with the measured part, filled in by the generator's measure-start event — a
   // holder, since a closure assigns it.
   const measuring: { current: { before: Promise<Snapshot>; watcher: ReturnType<typeof watchBottleneck> } | null } = { current: null };
   try {
-    loadgen.onMessage((event) => {
-      if (event.type === 'measure-start') {
-        measuring.current = { before: snapshot(topo, env.service.name, loadgen.pid), watcher: watchBottleneck(topo, env.service) };
-      } else if (event.type === 'progress') {
-        env.onWindow?.(event.window, event.inFlight);
-        const reason = collapsed ?? collapseReason(event.window, event.inFlight, rule);
-        if (reason && !collapsed) {
-          collapsed = reason;
-          loadgen.send({ type: 'stop' });
-        }
-      }
-    });
-    const errored = loadgen.next<Extract<LoadgenEvent, { type: 'error' }>>('error', 24 * 3600_000);
-    const done = loadgen.next<Extract<LoadgenEvent, { type: 'done' }>>('done', (spec.warmupS + spec.durationS) * 1000 + spec.timeoutMs + 60_000);
-    loadgen.send({ type: 'start', config: { targets: topo.loadTargets, hostHeader: topo.hostHeader, load, seed: spec.seed } });
-    const outcome = await Promise.race([done, errored]);
-    void errored.catch(() => {});
-    if (outcome.type === 'error') throw new InternalError(`load generator failed: ${outcome.message}`);
-    const after = await snapshot(topo, env.service.name, loadgen.pid);
-    env.loadgens.prepare();
+    const result = await env.loadgen.run(
+      { targets: topo.loadTargets, hostHeader: topo.hostHeader, load, seed: spec.seed },
+      {
+        onMeasureStart: () => {
+          measuring.current = { before: snapshot(topo, env.service.name, env.loadgen.pid), watcher: watchBottleneck(topo, env.service) };
+        },
+        onWindow: (window, inFlight) => {
+          env.onWindow?.(window, inFlight);
+          const reason = collapsed ?? collapseReason(window, inFlight, rule);
+          if (reason && !collapsed) {
+            collapsed = reason;
+            env.loadgen.stopLoad();
+          }
+        },
+      },
+      (spec.warmupS + spec.durationS) * 1000 + spec.timeoutMs + 60_000,
+    );
+    const after = await snapshot(topo, env.service.name, env.loadgen.pid);
     const measured = measuring.current;
     const start = measured ? await measured.before : null;
-    const bottleneck = measured ? await measured.watcher.stop() : { maxPoolBusy: 0, maxQueue: 0 };
-    const result = outcome.result;
+    const bottleneck = measured ? await measured.watcher.stop() : { maxPoolBusy: 0, maxQueue: 0, queryMs: null };
     const measuredS = result.measuredMs / 1000;
     const latencyMs = summarizeMs(decodeHistogram(result.histogram));
     const metrics = {
@@ -165,15 +178,9 @@ export async function runStep(spec: StepSpec, env: StepEnv): Promise<StepRecord>
     };
   } finally {
     await measuring.current?.watcher.stop();
-    await stopLoadgen();
   }
 }
 
-/**
- * What the processes used from the start of the measured part until its last request settled.
- * A process's cores are its CPU seconds per measured second — the work of the measured requests
- * over the time they arrived in — while the machine's share is over the same wall time.
- */
 function usageBetween(start: Snapshot | null, end: Snapshot, measuredS: number): Pick<StepRecord, 'replicaCores' | 'replicaRssMiB' | 'proxy' | 'machine'> {
   const seconds = start ? (end.atMs - start.atMs) / 1000 : 0;
   if (!start || seconds <= 0 || measuredS <= 0) return { replicaCores: 0, replicaRssMiB: 0, proxy: null, machine: null };

@@ -3,7 +3,9 @@
 // src/load/types.ts around startLoad.
 //
 // Lifecycle: ready → start → measure-start → progress… → done. After `done` the process stays
-// until the runner sends `stop` or disconnects, so `done` can never race the process exit.
+// until the runner sends `stop` or disconnects, so `done` can never race the process exit, and
+// it may be given the next `start`: a capacity sweep runs its short steps on one warm generator,
+// because a fresh process stalls in its first seconds (docs/benchmarks.md, "Capacity sweeps").
 // A `stop` during a run ends it early and still answers with `done` (what was measured).
 import { isMeshbenchError } from '../core/errors.ts';
 import { exitWithParent } from '../runtime/child.ts';
@@ -35,8 +37,8 @@ process.on('message', (message: LoadgenCommand) => {
     else process.exit(0);
     return;
   }
-  if (run) {
-    emit({ type: 'error', message: 'the load generator was started twice; start one worker per phase' });
+  if (running) {
+    emit({ type: 'error', message: 'the load generator was started while a load was running; wait for its done' });
     return;
   }
   try {

@@ -71,14 +71,16 @@ test('a target no replica count reaches even by construction is refused before m
   badInputMatching(() => assertReachable(contended, 5000), /its contention caps it at 229\d rps near 7 replicas/);
 });
 
-test('a knee record: the service set the knee when it was saturated or queueing in the step that failed', () => {
+test('a knee record: the service set the knee when it was saturated or queueing in the step that failed, unless its queries ran late', () => {
   const knee = syntheticKnee('direct', 2, 1600);
   const search = { outcome: 'found' as const, low: knee.interval.low, high: knee.interval.high, steps: knee.steps };
   const probe = knee.probe;
-  assert.equal(kneeRecord(2, search, probe, 1600, 10).limitedBy, 'service');
-  const idle = { ...search, steps: search.steps.map((s) => ({ ...s, bottleneck: { maxPoolBusy: 0.5, maxQueue: 0 } })) };
-  const record = kneeRecord(2, idle, probe, 1600, 10);
+  assert.equal(kneeRecord(2, search, probe, { rps: 1600, queryMs: 10 }, 10).limitedBy, 'service');
+  const idle = { ...search, steps: search.steps.map((s) => ({ ...s, bottleneck: { maxPoolBusy: 0.5, maxQueue: 0, queryMs: 10.1 } })) };
+  const record = kneeRecord(2, idle, probe, { rps: 1600, queryMs: 10 }, 10);
   assert.equal(record.limitedBy, 'elsewhere');
   assert.deepEqual([record.maxRps, record.interval, record.resolutionPct?.toFixed(2)], [1568, { low: 1568, high: 1632 }, '4.08']);
-  assert.equal(kneeRecord(2, { ...search, outcome: 'above-limit', high: null }, probe, 1600, 10).maxRps, null);
+  assert.equal(kneeRecord(2, { ...search, outcome: 'above-limit', high: null }, probe, { rps: 1600, queryMs: 10 }, 10).maxRps, null);
+  // The fixture's queries held their connection 10.3 ms; configured at 8 ms, they ran late.
+  assert.equal(kneeRecord(2, search, probe, { rps: 1600, queryMs: 8 }, 10).limitedBy, 'machine');
 });

@@ -71,3 +71,22 @@ test('capacity.json has the promised shape: knees, usl, holdout and plan', () =>
   assert.equal(typeof json.plan.meshCostNodes, 'number');
   assert.ok(arm.resources.proxy.coresPer1000Rps > 0.59 && arm.resources.proxy.coresPer1000Rps < 0.61, 'the mesh tax is the fixture proxy’s 0.6 cores per 1 000 rps');
 });
+
+test('when every knee is this machine’s, the plan takes the smallest as a lower bound, linear, and says so', () => {
+  const sweep = syntheticSweep([
+    { name: 'direct', capacity: linear },
+    { name: 'meshed', capacity: (n) => [730, 735, 647][n - 1]!, knee: (k) => ({ ...k, limitedBy: 'machine', steps: k.steps.map((s) => ({ ...s, bottleneck: { ...s.bottleneck, queryMs: 12.4 } })) }) },
+  ]);
+  const result = modelCapacity(sweep, request);
+  const meshed = result.arms[1]!;
+  assert.equal(meshed.usl!.lowerBound, true);
+  assert.deepEqual(meshed.usl!.points, [{ replicas: 1, rps: 715 }]);
+  assert.equal(meshed.usl!.lambda, 715);
+  assert.equal(meshed.holdout, null);
+  assert.match(meshed.doubts.join('\n'), /the 2-replica knee is left out of the fit: the SLO broke at 750 rps while queries held their connection 12\.4 ms against 10\.0 ms configured: this machine was too busy/);
+  assert.match(meshed.doubts.join('\n'), /takes the 1-replica knee \(715 rps, this machine's limit\) as a lower bound and assumes linear scaling/);
+  const plan = result.plan.meshed!;
+  assert.ok(plan.feasible && plan.replicas === Math.ceil(26_000 / 715), 'replicas from the lower bound');
+  assert.equal(result.plan.trustworthy, false);
+  assert.equal(result.arms[0]!.usl!.lowerBound, false);
+});

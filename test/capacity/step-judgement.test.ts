@@ -2,7 +2,7 @@
 // knee was set by the scaled service, and the throughput knee and breakpoint.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { collapseReason, limitedByService, throughputFigures } from '../../src/capacity/step-judgement.ts';
+import { collapseReason, kneeLimit, throughputFigures } from '../../src/capacity/step-judgement.ts';
 
 const calm = { scheduled: 500, dropped: 0, timeouts: 0, p99: 30 };
 const rule = { rate: 500, latencyLimitMs: 50 };
@@ -20,10 +20,15 @@ test('a step collapses on drops, timeouts, a p99 far past the SLO or a queue Lit
   assert.equal(collapseReason(calm, 10_000, { rate: 500, latencyLimitMs: null }), null, 'without a latency SLO only drops and timeouts count');
 });
 
-test('the knee belongs to the scaled service only if it was saturated or queueing above it', () => {
-  assert.equal(limitedByService({ maxPoolBusy: 1, maxQueue: 0 }), true);
-  assert.equal(limitedByService({ maxPoolBusy: 0.6, maxQueue: 4 }), true);
-  assert.equal(limitedByService({ maxPoolBusy: 0.7, maxQueue: 0 }), false);
+test('the knee belongs to the scaled service only if it was saturated or queueing above it, with its queries on time', () => {
+  assert.equal(kneeLimit({ maxPoolBusy: 1, maxQueue: 0, queryMs: 10.4 }, 10), 'service');
+  assert.equal(kneeLimit({ maxPoolBusy: 0.6, maxQueue: 4, queryMs: null }, 10), 'service');
+  assert.equal(kneeLimit({ maxPoolBusy: 0.7, maxQueue: 0, queryMs: 10.1 }, 10), 'elsewhere');
+  // Queries held their connection 11.9 ms instead of 10: late timers, not load, filled the pool.
+  assert.equal(kneeLimit({ maxPoolBusy: 1, maxQueue: 19, queryMs: 11.9 }, 10), 'machine');
+  assert.equal(kneeLimit({ maxPoolBusy: 1, maxQueue: 19, queryMs: 11.5 }, 10), 'service', 'within 10 % + 0.5 ms of 10 ms');
+  assert.equal(kneeLimit({ maxPoolBusy: 1, maxQueue: 3, queryMs: 540 }, 500), 'service', '8 % late on a slow query is on time');
+  assert.equal(kneeLimit({ maxPoolBusy: 1, maxQueue: 3, queryMs: 1.6 }, 1), 'service', 'a 1 ms query may run half a millisecond late');
 });
 
 test('throughput knee: highest rate still kept up with; breakpoint: lowest rate that broke down', () => {

@@ -153,3 +153,23 @@ test('a bad target is reported as an error message, not a crash', async () => {
   child.send({ type: 'stop' });
   assert.equal((await child.exited).code, 0);
 });
+
+test('after done the same worker runs the next load; a start while one runs is refused', async () => {
+  const target = await server((_req, res) => res.end('ok'));
+  const child = worker();
+  await child.next('ready');
+  const counts: number[] = [];
+  for (const rate of [100, 300]) {
+    const done = child.next<Extract<LoadgenEvent, { type: 'done' }>>('done', 20_000);
+    child.send({ type: 'start', config: config([target], { rate, durationS: 1, warmupS: 0.2, warmupMaxS: 0.2 }) });
+    if (rate === 300) {
+      const refused = child.next<Extract<LoadgenEvent, { type: 'error' }>>('error');
+      child.send({ type: 'start', config: config([target], { rate }) });
+      assert.match((await refused).message, /started while a load was running/);
+    }
+    counts.push((await done).result.requests.ok);
+  }
+  assert.deepEqual(counts, [100, 300], 'each load measured its own requests, none of the other');
+  child.send({ type: 'stop' });
+  assert.equal((await child.exited).code, 0);
+});

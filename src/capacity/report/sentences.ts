@@ -35,7 +35,7 @@ export function kneeCell(k: KneeRecord): string {
 export function limitCell(k: KneeRecord, service: string): string {
   if (k.limitedBy === null) return '—';
   if (k.limitedBy === 'service') return service;
-  return 'elsewhere';
+  return k.limitedBy === 'machine' ? 'this machine' : 'elsewhere';
 }
 
 export function kneeHeader(): string[] {
@@ -61,8 +61,9 @@ export function kneeRows(result: CapacityResult): string[][] {
 
 const MODEL_PARAMS: Record<UslFit['model'], string> = { linear: 'λ', contention: 'λ and σ', usl: 'λ, σ and κ' };
 
-export function uslText(usl: (UslFit & { points: unknown[] }) | null): string {
+export function uslText(usl: (UslFit & { points: unknown[]; lowerBound: boolean }) | null): string {
   if (!usl) return 'no model: no knee set by the scaled service';
+  if (usl.lowerBound) return `no fit: λ ≥ ${formatRps(usl.lambda)} rps per replica, a lower bound from a knee at this machine's limit, assumed linear`;
   return `λ = ${formatRps(usl.lambda)} rps per replica, σ = ${usl.sigma.toFixed(4)}, κ = ${usl.kappa.toFixed(5)} (${MODEL_PARAMS[usl.model]} fitted to ${usl.points.length} knee${usl.points.length === 1 ? '' : 's'}; largest residual ${usl.maxResidualPct.toFixed(1)} %)`;
 }
 
@@ -134,7 +135,7 @@ export function notes(result: CapacityResult): string[] {
   const s = result.settings;
   const out = [
     `Steps: ${s.step.warmupS} s warmup + ${s.step.durationS} s measured (longer at low rates, so that every step measures at least ${MIN_STEP_REQUESTS} requests), open loop (${result.scenario.load.arrival}), client timeout ${s.step.timeoutMs} ms; bisection to ${(s.resolution * 100).toFixed(0)} %; rates ${s.limits.minRps}–${s.limits.maxRps} rps; closed-loop probe ${s.probeS} s.`,
-    `Latencies are of every request, from its intended send time. A knee counts for the model only if ${s.service} was saturated or queueing in the step that broke the SLO.`,
+    `Latencies are of successful requests, from their intended send time; failures and drops count in errorRate. A knee counts for the model only if ${s.service} was saturated or queueing in the step that broke the SLO.`,
     `The plan sizes ${s.service} only, and charges all of a client request's proxy work to its nodes.`,
   ];
   if (s.faultsNotInjected.length > 0) out.push(`The scenario's faults were not injected (a sweep measures the steady state): ${s.faultsNotInjected.join(', ')}.`);
