@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type net from 'node:net';
 import { parseArgs } from 'node:util';
 import { badInput, isMeshbenchError } from '../src/core/errors.ts';
-import { exitWithParent } from '../src/runtime/child.ts';
+import { exitWithParent } from '../src/runtime/exit-with-parent.ts';
 import type { ProxyConfig } from './src/config.ts';
 import { startProxy } from './src/start-proxy.ts';
 

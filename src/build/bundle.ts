@@ -3,6 +3,7 @@
 // meshbench image runs with plain `node`. The list of entries is the image's interface.
 import { build } from 'esbuild';
 import { repoPath } from '../runtime/child.ts';
+import { NODE_BUNDLE_OPTIONS } from './esbuild-options.ts';
 
 /** Image entry name → source file (relative to the repository root). */
 export const ENTRIES: Record<string, string> = {
@@ -17,23 +18,8 @@ export const ENTRIES: Record<string, string> = {
 /** Bundles every entry into `outDir` as `<name>.mjs`; returns the output paths. */
 export async function bundleEntries(outDir = repoPath('dist')): Promise<string[]> {
   const entryPoints = Object.fromEntries(Object.entries(ENTRIES).map(([name, src]) => [name, repoPath(src)]));
-  const result = await build({
-    entryPoints,
-    outdir: outDir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    // Bundled CommonJS dependencies still call require(); give the ES module one.
-    banner: { js: "import { createRequire as __meshbenchRequire } from 'node:module'; const require = __meshbenchRequire(import.meta.url);" },
-    sourcemap: false,
-    minify: false,
-    legalComments: 'none',
-    logLevel: 'warning',
-    metafile: true,
-  });
-  return Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.mjs'));
+  const result = await build({ ...NODE_BUNDLE_OPTIONS, entryPoints, outdir: outDir, sourcemap: false, minify: false });
+  return Object.keys(result.metafile!.outputs).filter((f) => f.endsWith('.mjs'));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,7 +1,7 @@
 // Why: a noisy neighbour is a process that burns CPU and nothing else. This is its entry file
 // (started through src/runtime/child.ts); it counts its loop iterations and reports them on
 // request, so a test can tell it is making progress.
-import { exitWithParent } from '../runtime/child.ts';
+import { exitWithParent } from '../runtime/exit-with-parent.ts';
 
 export type HogCommand = { type: 'count' };
 export type HogEvent = { type: 'ready' } | { type: 'count'; iterations: number };

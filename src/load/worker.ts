@@ -8,7 +8,7 @@
 // because a fresh process stalls in its first seconds (docs/benchmarks.md, "Capacity sweeps").
 // A `stop` during a run ends it early and still answers with `done` (what was measured).
 import { isMeshbenchError } from '../core/errors.ts';
-import { exitWithParent } from '../runtime/child.ts';
+import { exitWithParent } from '../runtime/exit-with-parent.ts';
 import { startLoad, type LoadRun } from './run-load.ts';
 import type { LoadgenCommand, LoadgenEvent } from './types.ts';
 

@@ -1,12 +1,31 @@
 // Why: every meshbench process (synthetic service, proxy, load generator, CPU hog) is a Node
-// child running TypeScript through tsx, with an IPC channel as its control plane. Children exit
-// when that channel closes, so even a SIGKILLed runner leaves no process behind.
+// child running plain JavaScript bundled from our TypeScript (child-bundle.ts), with an IPC
+// channel as its control plane. Children exit when that channel closes, so even a SIGKILLed
+// runner leaves no process behind.
 import { fork, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheDir } from './cache-dir.ts';
+import { ensureBundle } from './child-bundle.ts';
 
-/** Resolved when a child is started, not at import: bundled entries (pods) have no tsx. */
-const tsxLoader = () => import.meta.resolve('tsx/esm');
+/** Every program meshbench starts as a local child; bundled together on first use. */
+export const CHILD_ENTRIES = ['src/services/main.ts', 'proxy/main.ts', 'src/load/worker.ts', 'src/faults/toxiproxy/main.ts', 'src/faults/cpu-hog.ts'] as const;
+export type ChildEntry = (typeof CHILD_ENTRIES)[number];
+
+let bundled: Map<string, string> | null = null;
+
+/** The bundle of a child entry, checked for freshness once per process. */
+function childScript(entry: ChildEntry): string {
+  if (!bundled) {
+    const repoRoot = repoPath('.');
+    // One cache per checkout, so worktrees do not rebuild over each other.
+    const checkout = createHash('sha256').update(repoRoot).digest('hex').slice(0, 12);
+    bundled = ensureBundle({ repoRoot, entries: CHILD_ENTRIES, cacheRoot: path.join(cacheDir(), 'children', checkout) });
+  }
+  return bundled.get(entry)!;
+}
 
 /** Absolute path of a file in this repository, from a path relative to the repository root. */
 export function repoPath(relative: string): string {
@@ -37,10 +56,10 @@ export interface Child<In, Out> {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Start `entry` (a .ts file, path relative to the repository root) as an IPC child. */
-export function startChild<In, Out>(entry: string, options: ChildOptions): Child<In, Out> {
-  const child = fork(repoPath(entry), options.args ?? [], {
-    execArgv: ['--import', tsxLoader()],
+/** Start `entry` (its bundle) as an IPC child. */
+export function startChild<In, Out>(entry: ChildEntry, options: ChildOptions): Child<In, Out> {
+  const child = fork(childScript(entry), options.args ?? [], {
+    execArgv: ['--enable-source-maps'],
     env: options.env ?? process.env,
     stdio: ['ignore', 'inherit', options.inheritStderr ? 'inherit' : 'pipe', 'ipc'],
   });
@@ -109,12 +128,4 @@ export function startChild<In, Out>(entry: string, options: ChildOptions): Child
       clearTimeout(timer);
     },
   };
-}
-
-/** For child entry files: exit when the parent's IPC channel closes (parent gone, even SIGKILL). */
-export function exitWithParent(cleanup?: () => void): void {
-  process.on('disconnect', () => {
-    cleanup?.();
-    process.exit(0);
-  });
 }

@@ -34,8 +34,8 @@ export const MAX_RESPONSE_WHY = `the mesh proxy buffers at most ${MAX_RESPONSE_B
 export const MAX_WINDOW_BYTES = 4096;
 export const MAX_RESULT_WINDOWS = Math.floor(2 ** 28 / MAX_WINDOW_BYTES);
 
-/** Resident memory of one embedded process (a simulated replica runs Node with tsx): measured 72 MB, with headroom; test/scenario/limits.test.ts keeps it true. */
-export const PROCESS_RSS_BYTES = 96 * 1024 * 1024;
+/** Resident memory of one embedded process (a simulated replica runs its esbuild bundle on Node): measured 49–51 MB (72–80 MB when it ran through tsx), with headroom; test/scenario/limits.test.ts keeps it true. */
+export const PROCESS_RSS_BYTES = 64 * 1024 * 1024;
 /** Share of the machine's memory the processes of a run may take. */
 export const MEMORY_SHARE = 0.75;
 /** Threads of one Node process (measured 12: main, libuv pool, V8 workers …), with headroom: RLIMIT_NPROC counts threads. */

@@ -2,7 +2,7 @@
 // child (start, counters, DB lock over the channel); in a pod it reads its config from the
 // environment and serves counters and the DB lock on its admin port instead.
 import { isMeshbenchError } from '../core/errors.ts';
-import { exitWithParent } from '../runtime/child.ts';
+import { exitWithParent } from '../runtime/exit-with-parent.ts';
 import { serveServiceAdmin, type ServiceAdmin } from './admin-server.ts';
 import type { ServiceCommand, ServiceEvent } from './protocol.ts';
 import { readStandaloneConfig } from './standalone-config.ts';

@@ -77,7 +77,7 @@ test('processes: the topology must fit this machine’s memory and thread limit'
   const small: MachineFacts = { ...MACHINE, memoryBytes: 4 * 2 ** 30 };
   const found = problems(big, small);
   assert.equal(found.length, 1);
-  assert.match(found[0]!, /^4:5 topology\.services: a phase would run 68 processes .* this machine holds at most 32 \(each is a Node process of about 96 MB, and a run may use 75 % of this machine's 4\.0 GiB/);
+  assert.match(found[0]!, /^4:5 topology\.services: a phase would run 68 processes .* this machine holds at most 48 \(each is a Node process of about 64 MB, and a run may use 75 % of this machine's 4\.0 GiB/);
   const fewThreads: MachineFacts = { ...MACHINE, userThreads: 600 };
   assert.match(problems(big, fewThreads)[0]!, /at most 37 \(each Node process runs about 16 threads and this user may have 600 \(ulimit -u\)/);
 });

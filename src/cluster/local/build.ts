@@ -8,11 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { environmentError } from '../../core/errors.ts';
 import { mustRun } from '../../faults/run-command.ts';
+import { cacheDir } from '../../runtime/cache-dir.ts';
 import { repoPath } from '../../runtime/child.ts';
 
-export function cacheDir(): string {
-  return process.env.MESHBENCH_CACHE ?? path.join(os.homedir(), '.cache', 'meshbench');
-}
+export { cacheDir };
 
 /** Where the Kubernetes binaries for this checkout's go.mod are (or will be) cached. */
 export async function kubernetesCacheDir(): Promise<string> {

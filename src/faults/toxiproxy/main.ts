@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { reportError } from '../../cli/action.ts';
 import { badInput } from '../../core/errors.ts';
-import { exitWithParent } from '../../runtime/child.ts';
+import { exitWithParent } from '../../runtime/exit-with-parent.ts';
 import { serverOptionsFromFlags } from './flags.ts';
 import { startToxiproxyServer } from './server.ts';
 
