@@ -1,65 +1,78 @@
-// Why: the cost of the extra hop is the number users weigh against everything the mesh buys.
-// This measures it the way the tool measures everything: open-loop load at 1 000 rps, 1 KB
-// responses, direct and meshed alternating in one run (same machine state for both), latency
-// from the intended send time. Usage: npm run bench:overhead [-- --rate 1000 --duration 10 --repeats 3]
-import { mkdtemp } from 'node:fs/promises';
+// Why: the cost of the extra hop is the number users weigh against everything the mesh buys, and
+// it only means something beside a proxy people trust. One run, open loop at 1 000 rps with 1 KB
+// responses, alternating 1 s rounds over: direct, meshbench's proxy with every layer on, HAProxy
+// (Debian's, config generated here, one thread) and nginx when installed (one worker). Each hop
+// is its own process, so its CPU time and RSS are its own. Any process it starts is ledgered, so
+// Ctrl-C or a crash leaves nothing (`meshbench clean`).
+// Usage: npm run bench:overhead [-- --rate 1000 --rounds 12 --bytes 1024]
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScenario } from '../src/runner/run-scenario.ts';
-import { parseScenario } from '../src/scenario/parse.ts';
+import { defaultMeshConfig } from '../proxy/src/default-mesh-config.ts';
+import { installCleanupHandlers } from '../src/runtime/clean.ts';
+import { Ledger, newRunId } from '../src/runtime/ledger.ts';
+import { summarizeMs } from '../src/stats/histogram.ts';
+import { alternate, rssMb, startHaproxy, startMeshbenchProxy, startNginx, startUpstream, type Target } from './lib/hops.ts';
 
-const { values } = parseArgs({
-  options: {
-    rate: { type: 'string', default: '1000' },
-    duration: { type: 'string', default: '10' },
-    repeats: { type: 'string', default: '3' },
+const { values } = parseArgs({ options: { rate: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '12' }, bytes: { type: 'string', default: '1024' } } });
+const rate = Number(values.rate);
+const rounds = Number(values.rounds);
+
+const runId = newRunId();
+const ledger = Ledger.open(runId);
+const dir = await mkdtemp(path.join(os.tmpdir(), 'meshbench-bench-overhead-'));
+const started: Target[] = [];
+installCleanupHandlers(
+  async () => {
+    for (const t of started.reverse()) await t.stop();
+    await rm(dir, { recursive: true, force: true });
+    ledger.close();
   },
-});
+  { runId },
+);
 
-const yaml = `
-name: bench-overhead
-seed: 7
-repeats: ${values.repeats}
-topology:
-  services:
-    - name: echo
-      replicas: 1
-      serviceTime: 1ms
-      pool: 1024
-      responseBytes: 1024
-load:
-  rate: ${values.rate}
-  arrival: constant
-  warmup: 3s
-  duration: ${values.duration}s
-mesh:
-  port: 0
-  adminPort: 0
-`;
-
-const scenario = parseScenario(yaml, 'bench/overhead.ts (inline scenario)');
-const runDir = await mkdtemp(path.join(os.tmpdir(), 'meshbench-bench-'));
-const result = await runScenario(scenario, { runDir, quiet: true });
-const direct = result.arms.find((a) => a.name === 'direct')!;
-const meshed = result.arms.find((a) => a.name === 'meshed')!;
-const added = result.comparison!.addedMs;
-const fmt = (n: number) => n.toFixed(3);
-
-console.log(`machine: ${result.environment.cpuModel} × ${result.environment.cpus}, node ${result.environment.node}, kernel ${result.environment.kernel}`);
-console.log(`load: ${values.rate} rps open loop (constant), 1 KB responses, ${values.duration} s × ${values.repeats} repeats per arm, arms alternating`);
-console.log(`arm      p50 ms   p99 ms   p99.9 ms  ok/sent`);
-for (const arm of [direct, meshed]) {
-  console.log(`${arm.name.padEnd(8)} ${fmt(arm.latencyMs.p50).padStart(7)}  ${fmt(arm.latencyMs.p99).padStart(7)}  ${fmt(arm.latencyMs.p999).padStart(8)}  ${arm.requests.ok}/${arm.requests.sent}`);
+const upstream = await startUpstream(Number(values.bytes));
+started.push(upstream);
+const base = { ...defaultMeshConfig(), port: 0, adminPort: 0 };
+const meshbench = await startMeshbenchProxy(
+  'meshbench',
+  {
+    mesh: { ...base, timeoutMs: 1000, maxPending: 10_000, routes: [{ name: 'sensitive-norway', match: { header: 'x-data-class', value: 'sensitive' }, subset: { zone: 'oslo' }, failClosed: true }] },
+    destinations: { users: { endpoints: [{ address: `127.0.0.1:${upstream.port}`, labels: { zone: 'oslo' } }] } },
+  },
+  dir,
+);
+started.push(meshbench);
+const targets: Target[] = [{ ...upstream, pid: null }, meshbench];
+for (const [name, start] of [['haproxy', startHaproxy], ['nginx', startNginx]] as const) {
+  const t = await start(upstream.port, dir, ledger);
+  if (t) {
+    started.push(t);
+    targets.push(t);
+  } else console.log(`${name}: not installed, skipped (apt-get install ${name} to compare with it)`);
 }
-console.log(`added p50: ${fmt(added.p50)} ms (ratio ${result.comparison!.ratio.p50.toFixed(3)})`);
-console.log(`added p99: ${fmt(added.p99)} ms (ratio ${result.comparison!.ratio.p99.toFixed(3)})`);
-const counters = meshed.proxy?.counters ?? {};
-const rss = counters.process_resident_memory_bytes;
-const cpu = counters.process_cpu_seconds_total;
-if (rss !== undefined) console.log(`proxy RSS: ${(rss / 2 ** 20).toFixed(1)} MB`);
-if (cpu !== undefined) {
-  const phaseSeconds = Number(values.duration) + 3;
-  console.log(`proxy CPU: ${((cpu / phaseSeconds) * 100 / (Number(values.rate) / 1000)).toFixed(1)} % of a core per 1 000 rps (last meshed phase, warmup included)`);
+
+console.log(`machine: ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, node ${process.version}, load average before ${os.loadavg()[0]!.toFixed(2)}`);
+console.log(`load: ${rate} rps open loop, ${values.bytes}-byte responses, ${rounds} × 1 s rounds per target, alternating`);
+const tallies = await alternate(targets, rate, rounds);
+const summary = new Map(targets.map((t) => [t.name, summarizeMs(tallies.get(t.name)!.histogram)]));
+const direct = summary.get('direct')!;
+const added = (name: string) => ({ p50: summary.get(name)!.p50 - direct.p50, p99: summary.get(name)!.p99 - direct.p99 });
+
+console.log('target      p50 ms   p99 ms  added p50  added p99  CPU ms/1000 req  RSS MB  errors');
+for (const t of targets) {
+  const s = summary.get(t.name)!;
+  const tally = tallies.get(t.name)!;
+  const a = added(t.name);
+  const cpu = t.pid ? ((tally.cpuMs / (rate * rounds)) * 1000).toFixed(1) : '-';
+  const rss = t.pid ? rssMb(t.pid).toFixed(0) : '-';
+  console.log(`${t.name.padEnd(10)} ${s.p50.toFixed(3).padStart(7)} ${s.p99.toFixed(3).padStart(8)} ${a.p50.toFixed(3).padStart(10)} ${a.p99.toFixed(3).padStart(10)} ${cpu.padStart(16)} ${rss.padStart(7)} ${String(tally.errors).padStart(7)}`);
 }
-console.log(`generator send lateness p99: direct ${fmt(direct.sendLatenessMs.p99)} ms, meshed ${fmt(meshed.sendLatenessMs.p99)} ms (the measurement floor)`);
+console.log(`proxy RSS: ${rssMb(meshbench.pid!).toFixed(0)} MB`);
+if (summary.has('haproxy')) {
+  const m = added('meshbench');
+  const h = added('haproxy');
+  const ratio = (x: number, y: number) => (y > 0 ? `${(x / y).toFixed(2)}×` : `n/a (HAProxy added ${y.toFixed(3)} ms)`);
+  console.log(`ratio vs haproxy: p50 ${ratio(m.p50, h.p50)}, p99 ${ratio(m.p99, h.p99)} (goals: p50 ≤ 1.5×, p99 ≤ 2×, RSS ≤ 50 MB)`);
+}
