@@ -11,7 +11,7 @@ if [ -z "$version" ]; then
   echo "tools/toxiproxy/build.sh: no version of $module in $here/go.mod" >&2
   exit 1
 fi
-cache="${MESHBENCH_CACHE_DIR:-$HOME/.cache/meshbench}/toxiproxy/$version"
+cache="${MESHBENCH_CACHE:-$HOME/.cache/meshbench}/toxiproxy/$version"
 binary="$cache/toxiproxy-server"
 if [ ! -x "$binary" ]; then
   mkdir -p "$cache"

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import net from 'node:net';
-import { homedir } from 'node:os';
+import { cacheDir } from '../../../src/runtime/cache-dir.ts';
 import { join } from 'node:path';
 import { startToxiproxyServer } from '../../../src/faults/toxiproxy/server.ts';
 
@@ -30,8 +30,7 @@ export function pinnedToxiproxyVersion(): string {
 }
 
 export function realServerBinary(): string {
-  const cache = process.env.MESHBENCH_CACHE_DIR ?? join(homedir(), '.cache/meshbench');
-  return join(cache, 'toxiproxy', pinnedToxiproxyVersion(), 'toxiproxy-server');
+  return join(cacheDir(), 'toxiproxy', pinnedToxiproxyVersion(), 'toxiproxy-server');
 }
 
 /** Why the real server cannot be tested here, or null when it can. */
