@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { calleesFirst, planPhases } from '../../src/runner/plan.ts';
+import { calleesFirst } from '../../src/scenario/call-order.ts';
+import { planPhases } from '../../src/runner/plan.ts';
 
 test('arms alternate within each repeat: A B A B', () => {
   assert.deepEqual(

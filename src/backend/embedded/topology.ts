@@ -17,7 +17,7 @@ import { injections } from '../../scenario/injections.ts';
 import type { ArmName, Scenario, ServiceSpec } from '../../scenario/types.ts';
 import { NO_APP_RETRIES, type DownstreamConfig, type ServiceCommand, type ServiceConfig, type ServiceCounters, type ServiceEvent } from '../../services/protocol.ts';
 import type { ProxyConfig } from '../../../proxy/src/config.ts';
-import { calleesFirst } from '../../runner/plan.ts';
+import { calleesFirst } from '../../scenario/call-order.ts';
 
 const HOST = '127.0.0.1';
 
