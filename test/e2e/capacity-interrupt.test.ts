@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { ledgerDir, processStartTime } from '../../src/runtime/ledger.ts';
+import { outputName } from '../../src/runtime/child-bundle.ts';
 import { REPO } from './fixtures/fault-run.ts';
 
 const MARK = 'MESHBENCH_E2E_CAPACITY_MARK';
@@ -79,7 +80,7 @@ load: {rate: 50, duration: 5s}
     await until('a step to be running', 90_000, () => {
       if (child.exitCode !== null) throw new Error(`meshbench capacity exited early with ${child.exitCode}:\n${stderr}`);
       const procs = marked(mark);
-      const has = (entry: string) => procs.some((p) => p.args.includes(path.join(REPO, entry)));
+      const has = (entry: string) => procs.some((p) => p.args.includes(outputName(entry)));
       return /: ramp \d+/.test(stderr) && has('src/load/worker.ts') && has('proxy/main.ts') && has('src/services/main.ts') ? true : null;
     });
     const ledgers = () => readdirSync(ledgerDir()).filter((f) => {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { arm, faultRecord, median, runInline, windowsInside, windowsOutside } from './fixtures/fault-run.ts';
+import { outputName } from '../../src/runtime/child-bundle.ts';
 
 const AT_MS = 2000;
 const STOP_MS = 4000;
@@ -17,7 +18,7 @@ function watchToxiproxy(): { seen: Set<number>; stop(): void } {
     const ps = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
     for (const line of ps.split('\n')) {
       const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-      if (m && Number(m[2]) === process.pid && m[3]!.includes('src/faults/toxiproxy/main.ts')) seen.add(Number(m[1]));
+      if (m && Number(m[2]) === process.pid && m[3]!.includes(outputName('src/faults/toxiproxy/main.ts'))) seen.add(Number(m[1]));
     }
   };
   const timer = setInterval(look, 250);

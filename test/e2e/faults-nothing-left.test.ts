@@ -17,6 +17,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { outputName } from '../../src/runtime/child-bundle.ts';
 import { detectCapabilities } from '../../src/faults/capabilities.ts';
 import { ledgerDir, processStartTime, type LedgerFile } from '../../src/runtime/ledger.ts';
 import { linkNames, meshbenchCgroupDirs, netnsNames, nftTables, ofRun, REPO } from './fixtures/fault-run.ts';
@@ -193,7 +194,7 @@ async function startRunWithActiveFaults(toxiproxyUrl: string | null = null): Pro
     const pids = markedProcesses(mark).filter((p) => p !== runnerPid);
     const args = pids.map(argsOf);
     const entries = ['src/services/main.ts', 'src/load/worker.ts', ...(toxiproxyUrl ? [] : ['src/faults/toxiproxy/main.ts'])];
-    const all = entries.every((entry) => args.some((a) => a.includes(path.join(REPO, entry))));
+    const all = entries.every((entry) => args.some((a) => a.includes(outputName(entry))));
     return all ? pids : null;
   });
   const seen = new Map<number, number>();
