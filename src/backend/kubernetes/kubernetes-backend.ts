@@ -11,7 +11,7 @@ import { listNodes } from '../../cluster/kube-client.ts';
 import type { ProxyStats, ProxyStatsDocument } from '../../../proxy/src/config.ts';
 import { TOXIC_KINDS, type ArmName, type FaultSpec, type KubernetesBackendSpec, type Scenario } from '../../scenario/types.ts';
 import type { ServiceCounters } from '../../services/protocol.ts';
-import type { ArmTopology, Backend, BackendRun, ReplicaHandle, RunContext } from '../contract.ts';
+import type { ArmProxyStats, ArmTopology, Backend, BackendRun, ProxyProcessSample, ReplicaHandle, RunContext } from '../contract.ts';
 import { kubeRequest, podProxyPath } from './kube-http.ts';
 import { resolveCluster, type ResolvedCluster } from './kubeconfig.ts';
 import { startLoadPods } from './load-pods.ts';
@@ -184,10 +184,10 @@ async function startArm(c: ArmContext): Promise<ArmTopology> {
       return out;
     },
 
-    async proxyStats(): Promise<ProxyStats | null> {
+    async proxyStats(): Promise<ArmProxyStats | null> {
       if (!bundled) return null;
       const proxies = daemonset ? pods.pods(proxySelector).filter(isPodReady) : servicePods();
-      const docs = (await Promise.all(proxies.map((p) => podGet(p, proxyPorts(scenario.mesh).admin, '/admin/stats.json')))) as ProxyStatsDocument[];
+      const docs = await Promise.all(proxies.map(async (p) => ({ pod: p.metadata!.name!, node: p.spec?.nodeName ?? null, doc: (await podGet(p, proxyPorts(scenario.mesh).admin, '/admin/stats.json')) as ProxyStatsDocument })));
       return mergeProxyStats(docs);
     },
 
@@ -275,14 +275,27 @@ async function startArm(c: ArmContext): Promise<ArmTopology> {
   };
 }
 
+/** One proxy pod's /admin/stats.json, with the pod's name and node. */
+export interface PodProxyStats {
+  pod: string;
+  node: string | null;
+  doc: ProxyStatsDocument;
+}
+
+const CPU = 'process_cpu_seconds_total';
+const RSS = 'process_resident_memory_bytes';
+
 /** The proxies' counters summed, their audits summed per route and zone, their per-destination
- * counts summed per destination. */
-export function mergeProxyStats(docs: ProxyStatsDocument[]): ProxyStats {
+ * counts summed per destination — and each pod's own CPU and memory kept apart (a sum of
+ * resident memories is no process's memory). */
+export function mergeProxyStats(pods: PodProxyStats[]): ArmProxyStats {
   const counters: Record<string, number> = {};
   const audit = new Map<string, { route: string; zone: string; requests: number }>();
   const destinations: ProxyStats['destinations'] = {};
-  for (const d of docs) {
-    for (const [k, v] of Object.entries(d.counters)) counters[k] = (counters[k] ?? 0) + v;
+  const processes: ProxyProcessSample[] = [];
+  for (const { pod, node, doc: d } of pods) {
+    processes.push({ name: pod, node, cpuSeconds: d.counters[CPU] ?? null, rssBytes: d.counters[RSS] ?? null });
+    for (const [k, v] of Object.entries(d.counters)) if (k !== CPU && k !== RSS) counters[k] = (counters[k] ?? 0) + v;
     for (const [name, c] of Object.entries(d.destinations ?? {})) {
       const sum = (destinations[name] ??= { requests: 0, attempts: 0, attempted: 0 });
       sum.requests += c.requests;
@@ -296,5 +309,5 @@ export function mergeProxyStats(docs: ProxyStatsDocument[]): ProxyStats {
       audit.set(key, row);
     }
   }
-  return { counters, audit: [...audit.values()], destinations };
+  return { counters, audit: [...audit.values()], destinations, processes };
 }
