@@ -249,3 +249,27 @@ test('the chaos agent: only for pod-level faults; privileged with the host PID n
   assert.equal(secret.metadata.namespace, NS);
   assert.equal(objects.filter((o) => o.kind === 'ClusterRole' && o.metadata!.name!.includes('chaos-agent')).length, 0);
 });
+
+test('no service, load or proxy pod is BestEffort: each container requests CPU and memory, backend.requests sets them', () => {
+  const qos = (objects: KubernetesObject[]) =>
+    objects
+      .filter((o) => ['Deployment', 'DaemonSet', 'Job'].includes(o.kind!) && o.metadata?.labels?.['app.kubernetes.io/component'] !== 'chaos-agent')
+      .flatMap((o) => {
+        const pod = templateOf(o).spec!;
+        return [...(pod.initContainers ?? []), ...pod.containers].map((c) => [`${o.kind}/${o.metadata!.name}/${c.name}`, c.resources?.requests ?? null] as const);
+      });
+  for (const deploy of ['daemonset', 'sidecar']) {
+    const rows = qos(everything(scenario(`mesh: {deploy: ${deploy}}\n`)));
+    assert.ok(rows.length >= 8, JSON.stringify(rows));
+    for (const [name, requests] of rows) assert.ok(requests?.cpu && requests?.memory, `${name} requests ${JSON.stringify(requests)}`);
+  }
+  const requestsOf = (s: Scenario, prefix: string) => qos(everything(s)).find(([name]) => name.startsWith(prefix))?.[1];
+  assert.deepEqual(requestsOf(scenario(), 'Deployment/user-service'), { cpu: '50m', memory: '64Mi' });
+  assert.deepEqual(requestsOf(scenario(), 'Job/'), { cpu: '250m', memory: '128Mi' });
+  assert.deepEqual(requestsOf(scenario(), 'DaemonSet/mesh-proxy'), { cpu: '200m', memory: '256Mi' });
+  const custom = scenario('', 'backend: {kind: kubernetes, requests: {services: {cpu: 20m, memory: 32Mi}, load: {cpu: "1", memory: 256Mi}}}');
+  assert.deepEqual(requestsOf(custom, 'Deployment/user-service'), { cpu: '20m', memory: '32Mi' });
+  assert.deepEqual(requestsOf(custom, 'Job/'), { cpu: '1', memory: '256Mi' });
+  assert.throws(() => scenario('', 'backend: {kind: kubernetes, requests: {load: {cpu: lots}}}'), /backend\.requests\.load\.cpu.*"lots" is not a cpu quantity/s);
+  assert.throws(() => scenario('', 'backend: {kind: embedded, requests: {load: {cpu: 1}}}'), /backend\.requests.*applies only to backend kind kubernetes/s);
+});
