@@ -11,6 +11,7 @@ export const IMAGE_ENTRIES = {
   proxy: '/app/dist/proxy.mjs',
   loadPod: '/app/dist/load-pod.mjs',
   chaosAgent: '/app/dist/chaos-agent.mjs',
+  toxiproxy: '/app/dist/toxiproxy.mjs',
 } as const;
 
 export type ImageEntry = keyof typeof IMAGE_ENTRIES;
