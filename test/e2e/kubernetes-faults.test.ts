@@ -144,7 +144,7 @@ faults:
     assert.ok(left.items.every((n) => n.status?.phase === 'Terminating'), 'the namespace is deleted (terminating or gone)');
   });
 
-  it('a 40 ms latency toxic on frontend->user-service raises p50 by ≈40 ms inside its window, in both arms, through the arm\'s Toxiproxy pod', { timeout: 900_000 }, async () => {
+  it('a 40 ms latency toxic on frontend->user-service raises p50 by ≈40 ms inside its window, in both arms, through the arm\'s Toxiproxy pod', { timeout: 900_000 }, async (t) => {
     const scenario = parseScenario(
       `name: k8s-latency-toxic
 seed: 11
@@ -175,6 +175,7 @@ faults:
       const outside = windowsOutside(windows, record.actualStartMs!, record.actualStopMs!, 200);
       assert.ok(inside.length >= 2 && outside.length >= 3, `${arm.name}: ${inside.length} windows inside, ${outside.length} outside`);
       const base = median(outside.map((w) => w.p50!));
+      t.diagnostic(`${arm.name}: p50 outside ${base} ms, inside ${inside.map((w) => `t=${w.t} ${w.p50} ms`).join(', ')}; ${record.mechanism}`);
       for (const w of inside) {
         // Every response waits 40 ms more; a loaded 2-core machine blurs the pods' baseline.
         assert.ok(w.p50! - base >= 30 && w.p50! - base <= 70, `${arm.name}: t=${w.t} p50 ${w.p50} ms vs ${base} ms outside`);

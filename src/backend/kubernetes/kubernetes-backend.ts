@@ -55,6 +55,10 @@ export const kubernetesBackend: Backend = {
   },
 
   async open(scenario: Scenario, ctx: RunContext): Promise<BackendRun> {
+    const given = ctx.toxiproxyUrl ?? scenario.toxiproxyUrl;
+    if (given && toxicLinks(scenario).length > 0) {
+      throw environmentError('E_FAULT_UNSUPPORTED', `a toxiproxy-server at ${given} cannot carry a cluster's links`, 'Drop --toxiproxy / toxiproxy: on the kubernetes backend: each arm runs the bundled server in its own Toxiproxy pod.');
+    }
     const cluster = resolveCluster(spec(scenario));
     const { kc } = cluster;
     const namespace = namespaceOf(scenario, ctx.runId);
