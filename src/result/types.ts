@@ -227,7 +227,7 @@ export interface ProxyUsage {
   counters: Record<string, number>;
   /** CPU-seconds of all proxy processes together over the measured part. */
   cpuSeconds: number | null;
-  /** Largest resident memory of one proxy process at the end of the measured part. */
+  /** Largest resident memory of one proxy process, each at its last sample in the measured part. */
   rssBytes: number | null;
   /** Each proxy process (a DaemonSet's pod per node, a sidecar per replica, the embedded proxy). */
   processes: ProxyProcessUsage[];

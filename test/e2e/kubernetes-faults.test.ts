@@ -144,13 +144,17 @@ faults:
     assert.ok(left.items.every((n) => n.status?.phase === 'Terminating'), 'the namespace is deleted (terminating or gone)');
   });
 
-  it('a 40 ms latency toxic on frontend->user-service raises p50 by ≈40 ms inside its window, in both arms, through the arm\'s Toxiproxy pod', { timeout: 900_000 }, async (t) => {
+  for (const variant of [
+    { title: 'in both arms (proxy DaemonSet)', extra: '' },
+    { title: 'with the proxy as a sidecar', extra: 'arms: [meshed]\nmesh: {deploy: sidecar}\n' },
+  ]) {
+  it(`a 40 ms latency toxic on frontend->user-service raises p50 by ≈40 ms inside its window ${variant.title}, through the arm's Toxiproxy pod`, { timeout: 900_000 }, async (t) => {
     const scenario = parseScenario(
       `name: k8s-latency-toxic
 seed: 11
 repeats: 1
 ${backend}
-topology:
+${variant.extra}topology:
   entry: frontend
   services:
     - name: frontend
@@ -186,4 +190,5 @@ faults:
     const left = await kc.makeApiClient(CoreV1Api).listNamespace({ labelSelector: `meshbench.dev/run=${result.id}` });
     assert.ok(left.items.every((n) => n.status?.phase === 'Terminating'), 'the namespace (and its Toxiproxy) is deleted');
   });
+  }
 });
