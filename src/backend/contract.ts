@@ -52,14 +52,31 @@ export interface ArmTopology {
   startLoad(config: LoadgenConfig, events: LoadEvents): Promise<LoadRun>;
   /** Each live replica's cumulative counters, keyed `service#index`. */
   sampleServices(): Promise<Map<string, ServiceCounters>>;
-  /** The mesh proxy's counters and policy audit (null when the arm has no proxy). */
-  proxyStats(): Promise<ProxyStats | null>;
+  /** The mesh proxies' counters and policy audit, and each proxy process's usage (null when the arm has no proxy). */
+  proxyStats(): Promise<ArmProxyStats | null>;
   /** Handles on a service's replicas (all of them, or the one with that index). */
   replicas(service: string, replica?: number | null): ReplicaHandle[];
   /** Injects one fault now; the ActiveFault names the mechanism that ran and lifts it. */
   startFault(fault: FaultSpec): Promise<ActiveFault>;
   /** Removes everything the arm created. */
   stop(): Promise<void>;
+}
+
+/** Every proxy of an arm together: counters and audits summed, and each proxy process apart
+ * (a DaemonSet's pods, sidecars, or the embedded backend's one process). Counters hold no
+ * process_* usage: summed RSS is no process's memory. */
+export interface ArmProxyStats extends ProxyStats {
+  processes: ProxyProcessSample[];
+}
+
+/** One proxy process's cumulative CPU and current resident memory (null when unreadable). */
+export interface ProxyProcessSample {
+  /** The pod's name, or the embedded proxy's `mesh-proxy (pid N)`. */
+  name: string;
+  /** The Kubernetes node it runs on; null outside a cluster. */
+  node: string | null;
+  cpuSeconds: number | null;
+  rssBytes: number | null;
 }
 
 export interface LoadEvents {

@@ -105,10 +105,10 @@ export async function startToxic(opts: { toxiproxyUrl: string; proxyName: string
   };
 }
 
-/** Creates (or replaces) a proxy listening on 127.0.0.1:0 in front of `upstream`. */
-export async function ensureLinkProxy(toxiproxyUrl: string, spec: { name: string; upstream: string }): Promise<{ listen: string }> {
+/** Creates (or replaces) a proxy listening on `listen` (default 127.0.0.1:0) in front of `upstream`. */
+export async function ensureLinkProxy(toxiproxyUrl: string, spec: { name: string; upstream: string; listen?: string }): Promise<{ listen: string }> {
   const client = new Toxiproxy(toxiproxyUrl);
-  const create = () => client.createProxy({ name: spec.name, listen: '127.0.0.1:0', upstream: spec.upstream });
+  const create = () => client.createProxy({ name: spec.name, listen: spec.listen ?? '127.0.0.1:0', upstream: spec.upstream });
   try {
     return { listen: (await create()).listen };
   } catch (err) {

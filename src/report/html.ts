@@ -21,6 +21,7 @@ import {
   LATENCY_NOTE,
   meshSettingsRows,
   overheadLine,
+  proxyProcessRows,
   proxyRows,
   steadyRows,
   summaryTable,
@@ -189,7 +190,8 @@ function proxySection(result: RunResult): string {
   <h2>Proxy</h2>
   <p class="muted small">The mesh proxy’s own cost and what it did over the measured parts of the meshed repeats.</p>
   <dl>${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>
-</section>`;
+</section>
+${tableSection('Proxy processes', 'Each proxy process of each meshed repeat — one pod per node for a DaemonSet, one per replica for sidecars, one process on the embedded backend: CPU it used over the measured part and its resident memory at the end. The cost line above sums the CPU and takes the largest memory.', proxyProcessRows(result), 'proxy-processes')}`;
 }
 
 function injectionSection(result: RunResult): string {

@@ -15,6 +15,7 @@ import {
   incidentRows,
   LATENCY_NOTE,
   overheadLine,
+  proxyProcessRows,
   proxyRows,
   steadyRows,
   summaryTable,
@@ -54,6 +55,7 @@ export function renderSummaryMarkdown(result: RunResult): string {
   const proxy = proxyRows(result);
   if (proxy) {
     out.push('## Proxy', '', mdTable(['', ''], proxy), '');
+    pushTable(out, '## Proxy processes', 'CPU over the measured part and resident memory at its end, per proxy process and meshed repeat.', proxyProcessRows(result));
   }
 
   if (result.conditions.length > 0 || result.faults.length > 0) {

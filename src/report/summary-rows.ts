@@ -170,6 +170,24 @@ export function proxyRows(result: RunResult): Array<[string, string]> | null {
   ];
 }
 
+/** Each proxy process (a DaemonSet's pod per node, a sidecar, the embedded proxy) per meshed
+ * repeat: its CPU over the measured part and its memory at the end. */
+export function proxyProcessRows(result: RunResult): SummaryTable | null {
+  const meshed = result.arms.find((a) => a.name === 'meshed');
+  const processes = meshed?.proxy?.processes ?? [];
+  if (!meshed || processes.length === 0) return null;
+  const measuredS = (repeat: number) => (meshed.repeats.find((r) => r.index === repeat)?.measuredMs ?? 0) / 1000;
+  const rows = processes.map((p) => [
+    String(p.repeat + 1),
+    p.name,
+    p.node ?? '—',
+    p.cpuSeconds === null ? 'unknown' : p.cpuSeconds.toFixed(2),
+    p.cpuSeconds === null || measuredS(p.repeat) <= 0 ? 'unknown' : (p.cpuSeconds / measuredS(p.repeat)).toFixed(3),
+    p.rssBytes === null ? 'unknown' : `${(p.rssBytes / 2 ** 20).toFixed(1)} MiB`,
+  ]);
+  return { header: ['repeat', 'proxy process', 'node', 'CPU-seconds', 'CPU cores (mean)', 'resident memory (end)'], rows };
+}
+
 /** The mesh settings in the scenario's own words (mesh: keys and units), not internal JSON. */
 export function meshSettingsRows(mesh: MeshConfig): Array<[string, string]> {
   const ms = (x: number) => (x >= 1000 && x % 100 === 0 ? `${x / 1000}s` : `${x}ms`);

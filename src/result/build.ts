@@ -84,13 +84,15 @@ function proxyReport(phases: PhaseOutput[], repeats: RepeatResult[]): ProxyRepor
   const counters = sumFailures(usages.map((u) => u.counters));
   const cpu = usages.every((u) => u.cpuSeconds !== null) && usages.length > 0 ? usages.reduce((s, u) => s + u.cpuSeconds!, 0) : null;
   const requests = counters['requests'] ?? 0;
-  const rss = usages.flatMap((u) => (u.rssBytes === null ? [] : [u.rssBytes]));
+  const processes = repeats.flatMap((r) => (r.proxy ? r.proxy.processes.map((p) => ({ repeat: r.index, ...p })) : []));
+  const rss = processes.flatMap((p) => (p.rssBytes === null ? [] : [p.rssBytes]));
   return {
     config: null,
     counters,
     audit: last.proxy.audit,
     cpuPerKiloRps: cpu !== null && requests > 0 ? (1000 * cpu) / requests : null,
     rssBytes: rss.length > 0 ? Math.max(...rss) : null,
+    processes,
   };
 }
 

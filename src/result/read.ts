@@ -36,5 +36,14 @@ export async function readRunResult(file: string): Promise<RunResult> {
     const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : '';
     throw badInput('E_RESULT_INVALID', `${file} is not a sound run result:\n${shown}${more}`, 'It was changed or cut short after `meshbench run` wrote it; re-run the scenario, or restore the file.');
   }
-  return version === 1 ? analyze(upgradeV1(doc as V1Result)) : (doc as RunResult);
+  return version === 1 ? analyze(upgradeV1(doc as V1Result)) : withProxyProcesses(doc as RunResult);
+}
+
+/** Version-2 results written before per-process proxy usage was recorded carry none: an empty list. */
+function withProxyProcesses(result: RunResult): RunResult {
+  for (const arm of result.arms) {
+    if (arm.proxy) arm.proxy.processes ??= [];
+    for (const r of arm.repeats) if (r.proxy) r.proxy.processes ??= [];
+  }
+  return result;
 }

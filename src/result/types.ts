@@ -225,7 +225,22 @@ export interface EdgeSummary {
 export interface ProxyUsage {
   /** Counter increments over the measured part (requests, retries, budget_refusals, ejections, shed, deadline_exceeded, proxy_error_*). */
   counters: Record<string, number>;
+  /** CPU-seconds of all proxy processes together over the measured part. */
   cpuSeconds: number | null;
+  /** Largest resident memory of one proxy process, each at its last sample in the measured part. */
+  rssBytes: number | null;
+  /** Each proxy process (a DaemonSet's pod per node, a sidecar per replica, the embedded proxy). */
+  processes: ProxyProcessUsage[];
+}
+
+export interface ProxyProcessUsage {
+  /** The pod's name, or the embedded proxy's `mesh-proxy (pid N)`. */
+  name: string;
+  /** The Kubernetes node it ran on; null outside a cluster. */
+  node: string | null;
+  /** CPU-seconds it used over the measured part (from its first sample in it to its last). */
+  cpuSeconds: number | null;
+  /** Resident memory at its last sample in the measured part. */
   rssBytes: number | null;
 }
 
@@ -237,8 +252,10 @@ export interface ProxyReport {
   audit: Array<{ route: string; zone: string; requests: number }>;
   /** CPU cores the proxy used per 1 000 proxied requests per second (= CPU-seconds per 1 000 requests). */
   cpuPerKiloRps: number | null;
-  /** Largest resident memory seen at the end of a repeat. */
+  /** Largest resident memory of one proxy process seen at the end of a repeat. */
   rssBytes: number | null;
+  /** Each proxy process of each repeat, with its CPU and memory over that repeat's measured part. */
+  processes: Array<ProxyProcessUsage & { repeat: number }>;
 }
 
 export interface FaultRecord {

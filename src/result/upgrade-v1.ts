@@ -131,7 +131,7 @@ function armOf(a: V1Arm): ArmResult {
     goodputRps: measuredS > 0 ? a.requests.ok / measuredS : 0,
     histogramAll: a.histogram,
     repeats: a.repeats.map(repeatOf),
-    proxy: a.proxy ? { ...a.proxy, cpuPerKiloRps: null, rssBytes: a.proxy.counters['process_resident_memory_bytes'] ?? null } : null,
+    proxy: a.proxy ? { ...a.proxy, cpuPerKiloRps: null, rssBytes: a.proxy.counters['process_resident_memory_bytes'] ?? null, processes: [] } : null,
     amplification: a.amplification ? { ...a.amplification, edge: 'all services (v1: arrivals ÷ client requests sent)' } : null,
     edges: [],
     recovery: [],

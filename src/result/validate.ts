@@ -45,6 +45,13 @@ function nullable(check: Check): Check {
   };
 }
 
+/** A field later results carry and earlier ones of the same version lack (read.ts fills it in). */
+function absentOr(check: Check): Check {
+  return (v, p, out) => {
+    if (v !== undefined) check(v, p, out);
+  };
+}
+
 function list(check: Check): Check {
   return (v, p, out) => {
     if (!Array.isArray(v)) return fail(out, p, 'a list', v);
@@ -95,10 +102,12 @@ const edgeSeries = obj({
   windows: list(obj({ t: num, requests: count, attempts: count, attempted: count, arrivals: count })),
 });
 const edgeSummary = obj({ edge: str, from: str, to: str, caller: oneOf(['client', 'app', 'proxy']), peak: num, mean: num, requests: count, notAttempted: count });
+// Per proxy process (pod) CPU and memory: results written before it lack the list.
+const proxyProcess = { name: str, node: nullable(str), cpuSeconds: nullable(num), rssBytes: nullable(num) };
 const repeatV2 = obj({
   index: count, startedAt: str, measuredMs: num, latencyMs: latency, latencyAllMs: latency, requests, achievedRps: num, sendLatenessMs: latency,
   histogram, histogramAll: histogram, windows: list(windowV2), services: list(serviceSeries), edges: list(edgeSeries), failures,
-  proxy: nullable(obj({ counters: record(num), cpuSeconds: nullable(num), rssBytes: nullable(num) })),
+  proxy: nullable(obj({ counters: record(num), cpuSeconds: nullable(num), rssBytes: nullable(num), processes: absentOr(list(obj(proxyProcess))) })),
   warmup: nullable(obj({ ms: num, endedBy: oneOf(['fixed', 'settled', 'requests', 'max']), windows: list(obj({ t: num, sent: count, ok: count, p99: nullable(num) })) })),
 });
 const armCommon = {
@@ -114,7 +123,11 @@ const armCommon = {
   recovery: list(obj({ fault: str, repeat: count, recoveredAfterS: nullable(num) })),
 };
 const armV1 = obj({ ...armCommon, repeats: list(repeatV1) });
-const armV2 = obj({ ...armCommon, repeats: list(repeatV2), latencyAllMs: latency, goodputRps: num, histogramAll: histogram, edges: list(edgeSummary), failures });
+const proxyReportV2 = obj({
+  config: unknownValue, counters: record(num), audit: list(obj({ route: str, zone: str, requests: count })),
+  cpuPerKiloRps: nullable(num), rssBytes: nullable(num), processes: absentOr(list(obj({ ...proxyProcess, repeat: count }))),
+});
+const armV2 = obj({ ...armCommon, proxy: nullable(proxyReportV2), repeats: list(repeatV2), latencyAllMs: latency, goodputRps: num, histogramAll: histogram, edges: list(edgeSummary), failures });
 const target: Check = (v, p, out) => {
   const kind = (v as { kind?: unknown } | null)?.kind;
   if (kind === 'link') obj({ from: str, to: str })(v, p, out);

@@ -3,17 +3,17 @@
 // proxy) and turns the cumulative counters into per-window deltas aligned with the load
 // generator's windows — per service (arrivals, queue) and per call edge (requests the caller
 // finished, the attempts they took, arrivals at the callee).
-import type { EdgeSeries, ProxyUsage, ServiceSeries } from '../result/types.ts';
+import type { ArmProxyStats } from '../backend/contract.ts';
+import type { EdgeSeries, ProxyProcessUsage, ProxyUsage, ServiceSeries } from '../result/types.ts';
 import type { ArmName, Topology } from '../scenario/types.ts';
 import type { ServiceCounters } from '../services/protocol.ts';
-import type { ProxyStats } from '../../proxy/src/config.ts';
 
 type Sample = Map<string, ServiceCounters>;
 
 /** One sampling instant: every live replica's counters and the proxy's (meshed arm). */
 export interface TopologySample {
   services: Sample;
-  proxy: ProxyStats | null;
+  proxy: ArmProxyStats | null;
 }
 
 /** Counter growth between two samples of one replica; a restarted replica starts again from zero. */
@@ -106,23 +106,41 @@ function proxyGrowth(prev: TopologySample, now: TopologySample, to: string) {
   return { requests: grown(c.requests, p?.requests), attempts: grown(c.attempts, p?.attempts), attempted: grown(c.attempted, p?.attempted) };
 }
 
-/** The proxy's counter growth, CPU and memory over the measured part: first sample to the one `windows` later. */
+/** The proxy's counter growth, CPU and memory over the measured part: first sample to the one
+ * `windows` later. Each proxy process counts from its first sample to its last in that span; one
+ * that appeared after the first sample (a replaced pod) counts from zero, as it started then. */
 export function proxyUsage(samples: TopologySample[], windows: number): ProxyUsage | null {
+  const span = samples.slice(0, windows + 1).flatMap((s) => (s.proxy ? [s.proxy] : []));
   const first = samples[0]?.proxy;
   const last = samples[Math.min(windows, samples.length - 1)]?.proxy;
   if (!first || !last) return null;
   const counters: Record<string, number> = {};
-  for (const [name, value] of Object.entries(last.counters)) {
-    if (name.startsWith('process_')) continue;
-    counters[name] = value - (first.counters[name] ?? 0);
-  }
-  const cpu = (s: ProxyStats) => s.counters['process_cpu_seconds_total'];
-  const rss = last.counters['process_resident_memory_bytes'];
+  for (const [name, value] of Object.entries(last.counters)) counters[name] = value - (first.counters[name] ?? 0);
+  const processes = processUsages(span);
+  const rss = processes.flatMap((p) => (p.rssBytes === null ? [] : [p.rssBytes]));
   return {
     counters,
-    cpuSeconds: cpu(last) !== undefined && cpu(first) !== undefined ? cpu(last)! - cpu(first)! : null,
-    rssBytes: rss ?? null,
+    cpuSeconds: processes.length > 0 && processes.every((p) => p.cpuSeconds !== null) ? processes.reduce((s, p) => s + p.cpuSeconds!, 0) : null,
+    rssBytes: rss.length > 0 ? Math.max(...rss) : null,
+    processes,
   };
+}
+
+function processUsages(span: ArmProxyStats[]): ProxyProcessUsage[] {
+  const seen = new Map<string, { first: ArmProxyStats['processes'][number]; last: ArmProxyStats['processes'][number]; fromStart: boolean }>();
+  span.forEach((stats, i) => {
+    for (const p of stats.processes) {
+      const known = seen.get(p.name);
+      if (known) known.last = p;
+      else seen.set(p.name, { first: p, last: p, fromStart: i === 0 });
+    }
+  });
+  return [...seen.values()].map(({ first, last, fromStart }) => ({
+    name: last.name,
+    node: last.node,
+    cpuSeconds: last.cpuSeconds === null ? null : fromStart ? (first.cpuSeconds === null ? null : last.cpuSeconds - first.cpuSeconds) : last.cpuSeconds,
+    rssBytes: last.rssBytes,
+  }));
 }
 
 /** Samples every `periodMs` from now until stopped; returns the samples taken. */

@@ -1,7 +1,7 @@
 // Why: the defaults a scenario gets for everything it leaves out, in one place, so the parser,
 // the docs (scenarios/schema.json) and other modules (a bare `meshbench proxy`) agree on them.
 // Mesh values follow Linkerd/Finagle (DESIGN.md, decision 4).
-import type { GateOptions, MeshConfig, MeshDeployment, RecoveryOptions } from './types.ts';
+import type { GateOptions, MeshConfig, MeshDeployment, PodRequests, RecoveryOptions } from './types.ts';
 
 export const DEFAULT_MESH: Readonly<MeshConfig> = deepFreeze({
   port: 4140,
@@ -38,8 +38,17 @@ export const DEFAULT_MESH_DEPLOYMENT: Readonly<MeshDeployment> = deepFreeze({
   resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
 } satisfies MeshDeployment);
 
-/** The image `meshbench cluster up` builds and loads into the cluster. */
-export const DEFAULT_KUBERNETES_BACKEND = Object.freeze({ image: 'meshbench:dev', imagePullPolicy: 'IfNotPresent' } as const);
+/** Pod requests small enough for the reference scenarios on two 2-core nodes (beside the proxy's
+ * 200m per node): a service spends its time in timers, not CPU; the load generator is the busiest
+ * pod; Toxiproxy only forwards bytes. */
+export const DEFAULT_POD_REQUESTS: Readonly<PodRequests> = deepFreeze({
+  services: { cpu: '50m', memory: '64Mi' },
+  load: { cpu: '250m', memory: '128Mi' },
+  toxiproxy: { cpu: '50m', memory: '64Mi' },
+} satisfies PodRequests);
+
+/** The image `meshbench cluster up` builds and loads into the cluster, and the pods' requests. */
+export const DEFAULT_KUBERNETES_BACKEND = Object.freeze({ image: 'meshbench:dev', imagePullPolicy: 'IfNotPresent', requests: DEFAULT_POD_REQUESTS } as const);
 
 export const DEFAULT_GATE_OPTIONS: Readonly<GateOptions> = Object.freeze({ inconclusive: 'pass', confidence: 0.95 });
 

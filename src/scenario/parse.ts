@@ -9,14 +9,14 @@ import { DEFAULT_GATE_OPTIONS, DEFAULT_KUBERNETES_BACKEND, DEFAULT_RECOVERY, DEF
 import { backendConflicts } from './backend-fit.ts';
 import { readConditions, readFaults } from './read-faults.ts';
 import { readLoad } from './read-load.ts';
-import { readMesh, readMeshDeployment } from './read-mesh.ts';
+import { readMesh, readMeshDeployment, readResourceAmounts } from './read-mesh.ts';
 import { readTopology } from './read-topology.ts';
 import { reportFaultOverlaps } from './fault-overlaps.ts';
 import { checkLimits, currentMachine, MAX_P99_FACTOR, type MachineFacts } from './limits.ts';
 import { ScenarioError, type ScenarioProblem } from './scenario-error.ts';
 import { keyPathAt, overIndentedKey, tooDeep, unclosedQuote } from './yaml-syntax.ts';
 import { MapReader, ReadContext, readEnum, readHttpUrl, readString } from './yaml-reader.ts';
-import { ARM_NAMES, type ArmName, type BackendSpec, type KubernetesBackendSpec, type Scenario } from './types.ts';
+import { ARM_NAMES, type ArmName, type BackendSpec, type KubernetesBackendSpec, type PodRequests, type Scenario } from './types.ts';
 
 export { ScenarioError, type ScenarioProblem } from './scenario-error.ts';
 export { DEFAULT_MESH } from './defaults.ts';
@@ -157,7 +157,7 @@ function syntaxHint(code: string): string {
   }
 }
 
-const KUBERNETES_KEYS = ['kubeconfig', 'context', 'namespace', 'image', 'imagePullPolicy'] as const;
+const KUBERNETES_KEYS = ['kubeconfig', 'context', 'namespace', 'image', 'imagePullPolicy', 'requests'] as const;
 const PULL_POLICIES = ['IfNotPresent', 'Always', 'Never'] as const;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -192,7 +192,17 @@ function readBackend(root: MapReader): BackendSpec {
     namespace,
     image,
     imagePullPolicy: b.oneOf('imagePullPolicy', PULL_POLICIES, DEFAULT_KUBERNETES_BACKEND.imagePullPolicy),
+    requests: readPodRequests(b.child('requests')),
   });
+}
+
+function readPodRequests(r: MapReader): PodRequests {
+  const d = DEFAULT_KUBERNETES_BACKEND.requests;
+  return {
+    services: readResourceAmounts(r.child('services'), d.services),
+    load: readResourceAmounts(r.child('load'), d.load),
+    toxiproxy: readResourceAmounts(r.child('toxiproxy'), d.toxiproxy),
+  };
 }
 
 /** A kubernetes backend with defaults for everything not given (also used by `run --backend`). */

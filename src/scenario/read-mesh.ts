@@ -6,7 +6,7 @@ import { MAX_HEADER_BYTES, MAX_OPEN_FILES, MAX_RATE, MAX_RATE_WHY } from './limi
 import { cpuMillicores, memoryBytes } from './quantity.ts';
 import { checkHeaderName } from './read-load.ts';
 import { MapReader, readList, readNumber, readString, readTextMap } from './yaml-reader.ts';
-import type { BalancerKind, ContainerResources, MeshConfig, MeshDeployment, MeshProvider, ProxyDeployMode, RouteSpec } from './types.ts';
+import type { BalancerKind, ContainerResources, ResourceAmounts, MeshConfig, MeshDeployment, MeshProvider, ProxyDeployMode, RouteSpec } from './types.ts';
 
 const BALANCERS: readonly BalancerKind[] = ['p2c-ewma', 'least-pending', 'round-robin'];
 const PROVIDERS: readonly MeshProvider[] = ['bundled', 'linkerd', 'istio'];
@@ -156,21 +156,23 @@ export function readMeshDeployment(m: MapReader): MeshDeployment {
   return { provider, deploy: m.oneOf('deploy', DEPLOY_MODES, d.deploy), resources: readResources(m.child('resources'), d.resources) };
 }
 
-function readResources(r: MapReader, d: ContainerResources): ContainerResources {
-  const requests = r.child('requests');
-  const limits = r.child('limits');
+/** A {cpu, memory} map of Kubernetes quantities; a value that is not one is reported with a hint. */
+export function readResourceAmounts(m: MapReader, d: ResourceAmounts): ResourceAmounts {
   const cpuHint = 'a CPU quantity such as 200m or 0.5';
   const memoryHint = 'a memory quantity such as 256Mi or 1Gi';
-  const read = (m: MapReader, key: 'cpu' | 'memory', fallback: string): string => {
+  const read = (key: 'cpu' | 'memory', fallback: string): string => {
     const text = m.string(key, fallback, key === 'cpu' ? cpuHint : memoryHint);
     const value = key === 'cpu' ? cpuMillicores(text) : memoryBytes(text);
     if (value === null || value === 0) m.ctx.report(m.node(key) ?? m.position, m.pathOf(key), `"${text}" is not a ${key} quantity`, key === 'cpu' ? cpuHint : memoryHint);
     return text;
   };
-  const out: ContainerResources = {
-    requests: { cpu: read(requests, 'cpu', d.requests.cpu), memory: read(requests, 'memory', d.requests.memory) },
-    limits: { cpu: read(limits, 'cpu', d.limits.cpu), memory: read(limits, 'memory', d.limits.memory) },
-  };
+  return { cpu: read('cpu', d.cpu), memory: read('memory', d.memory) };
+}
+
+function readResources(r: MapReader, d: ContainerResources): ContainerResources {
+  const requests = r.child('requests');
+  const limits = r.child('limits');
+  const out: ContainerResources = { requests: readResourceAmounts(requests, d.requests), limits: readResourceAmounts(limits, d.limits) };
   for (const key of ['cpu', 'memory'] as const) {
     const amount = key === 'cpu' ? cpuMillicores : memoryBytes;
     const request = amount(out.requests[key]);

@@ -47,6 +47,22 @@ export interface KubernetesBackendSpec {
   /** The meshbench image every pod runs (services, proxy, load generator, chaos agent). */
   image: string;
   imagePullPolicy: ImagePullPolicy;
+  /** CPU and memory each pod kind requests, so none is BestEffort (the first evicted and starved under load). */
+  requests: PodRequests;
+}
+
+/** Requests only, no limits: a limit would CPU-throttle the load generator and the services. The
+ * bundled proxy's requests and limits are mesh.resources. */
+export interface PodRequests {
+  services: ResourceAmounts;
+  load: ResourceAmounts;
+  toxiproxy: ResourceAmounts;
+}
+
+/** Kubernetes quantities, e.g. cpu "100m", memory "64Mi". */
+export interface ResourceAmounts {
+  cpu: string;
+  memory: string;
 }
 
 /** `bundled`: meshbench's own proxy; `linkerd`/`istio`: a mesh already installed in the cluster. */
@@ -62,8 +78,8 @@ export interface MeshDeployment {
 }
 
 export interface ContainerResources {
-  requests: { cpu: string; memory: string };
-  limits: { cpu: string; memory: string };
+  requests: ResourceAmounts;
+  limits: ResourceAmounts;
 }
 
 export interface Topology {

@@ -88,7 +88,7 @@ test('property: for any retries R, no window of a naive client exceeds 1 + R', (
 });
 
 test('a proxy that fails requests fast reads ≥ 1 on the attempts it made, and counts the fast failures apart', () => {
-  const proxy = (requests: number, attempts: number, attempted: number) => ({ counters: {}, audit: [], destinations: { users: { requests, attempts, attempted }, frontend: { requests, attempts: requests, attempted: requests } } });
+  const proxy = (requests: number, attempts: number, attempted: number) => ({ counters: {}, audit: [], destinations: { users: { requests, attempts, attempted }, frontend: { requests, attempts: requests, attempted: requests } }, processes: [] });
   const samples: TopologySample[] = [
     { services: new Map(), proxy: proxy(0, 0, 0) },
     { services: new Map(), proxy: proxy(800, 960, 800) },

@@ -112,7 +112,11 @@ test('meshed arm: the load reaches the entry through the proxy, faults name thei
     await fault.stop();
     const stats = (await arm.proxyStats())!;
     assert.equal(stats.counters.requests, 4, 'two requests, each frontend + user-service through the proxy');
-    assert.ok(stats.counters.process_resident_memory_bytes! > 0);
+    assert.equal(stats.processes.length, 1, 'the embedded backend runs one proxy process');
+    assert.match(stats.processes[0]!.name, /^mesh-proxy \(pid \d+\)$/);
+    assert.equal(stats.processes[0]!.node, null);
+    assert.ok(stats.processes[0]!.rssBytes! > 0 && stats.processes[0]!.cpuSeconds! > 0, JSON.stringify(stats.processes));
+    assert.equal(stats.counters.process_resident_memory_bytes, undefined, 'memory is per process, not a counter to sum');
   } finally {
     await arm.stop();
   }

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, type TestContext } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { kubeRequest, podProxyPath } from '../../src/backend/kubernetes/kube-http.ts';
 import { CHAOS_AGENT_PORT, CHAOS_AGENT_TOKEN_SECRET } from '../../src/backend/kubernetes/manifests/chaos-agent.ts';
@@ -16,6 +16,7 @@ import { runScenario } from '../../src/runner/run-scenario.ts';
 import { repoPath } from '../../src/runtime/child.ts';
 import { parseScenario } from '../../src/scenario/parse.ts';
 import { clusterUnderTest, type ClusterUnderTest } from '../cluster/cluster-fixture.ts';
+import { median, windowsInside, windowsOutside } from './fixtures/fault-run.ts';
 
 const cluster = clusterUnderTest();
 const skip = typeof cluster === 'string' ? cluster : false;
@@ -142,4 +143,50 @@ faults:
     const left = await core.listNamespace({ labelSelector: `meshbench.dev/run=${runId}` });
     assert.ok(left.items.every((n) => n.status?.phase === 'Terminating'), 'the namespace is deleted (terminating or gone)');
   });
+
+  /** Runs the toxic scenario (with `extra` scenario lines) and checks each arm's p50 shift. */
+  const latencyToxic = async (t: TestContext, extra: string) => {
+    const scenario = parseScenario(
+      `name: k8s-latency-toxic
+seed: 11
+repeats: 1
+${backend}
+${extra}topology:
+  entry: frontend
+  services:
+    - name: frontend
+      serviceTime: 1ms
+      pool: 256
+      calls: [{service: user-service, timeout: 2s, retries: 0}]
+    - {name: user-service, pool: 64, serviceTime: 5ms}
+load: {rate: 50, arrival: constant, warmup: 2s, duration: 8s}
+faults:
+  - {kind: latency, target: frontend->user-service, at: 3s, duration: 3s, latency: 40ms, jitter: 0ms}
+`,
+      'k8s-latency-toxic.yaml',
+    );
+    const result = await runScenario(scenario, { runDir: await tmp(), quiet: true });
+    for (const arm of result.arms) {
+      const record = result.faults.find((f) => f.arm === arm.name)!;
+      assert.equal(record.error, null, `${arm.name}: ${record.error}`);
+      assert.match(record.mechanism, /toxiproxy latency toxic 40±0 ms .* in pod toxiproxy-/, `${arm.name}: ${record.mechanism}`);
+      assert.match(record.mechanism, arm.name === 'direct' ? /frontend calls user-service at toxiproxy:18000/ : /proxy reaches user-service at toxiproxy:18000/);
+      const windows = arm.repeats[0]!.windows;
+      const inside = windowsInside(windows, record.actualStartMs!, record.actualStopMs!);
+      const outside = windowsOutside(windows, record.actualStartMs!, record.actualStopMs!, 200);
+      assert.ok(inside.length >= 2 && outside.length >= 3, `${arm.name}: ${inside.length} windows inside, ${outside.length} outside`);
+      const base = median(outside.map((w) => w.p50!));
+      t.diagnostic(`${arm.name}: p50 outside ${base} ms, inside ${inside.map((w) => `t=${w.t} ${w.p50} ms`).join(', ')}; ${record.mechanism}`);
+      for (const w of inside) {
+        // Every response waits 40 ms more; a loaded 2-core machine blurs the pods' baseline.
+        assert.ok(w.p50! - base >= 30 && w.p50! - base <= 70, `${arm.name}: t=${w.t} p50 ${w.p50} ms vs ${base} ms outside`);
+        assert.equal(w.ok, w.scheduled - w.dropped, `${arm.name}: every request sent in t=${w.t} succeeded`);
+      }
+      for (const w of outside) assert.ok(w.p50! < base + 15, `${arm.name}: t=${w.t} outside has p50 ${w.p50} ms (base ${base} ms)`);
+    }
+    const left = await kc.makeApiClient(CoreV1Api).listNamespace({ labelSelector: `meshbench.dev/run=${result.id}` });
+    assert.ok(left.items.every((n) => n.status?.phase === 'Terminating'), 'the namespace (and its Toxiproxy) is deleted');
+  };
+  it('a 40 ms latency toxic on frontend->user-service raises p50 by ≈40 ms inside its window, in both arms, through the arm\'s Toxiproxy pod', { timeout: 900_000 }, (t) => latencyToxic(t, ''));
+  it('the same toxic with the proxy as a sidecar: the sidecars\' destination is the link\'s listener', { timeout: 900_000 }, (t) => latencyToxic(t, 'arms: [meshed]\nmesh: {deploy: sidecar}\n'));
 });

@@ -81,6 +81,15 @@ describe('kubernetes backend on the local cluster', { skip }, () => {
       // shared with other work the pods can fall behind (the run's validity says so).
       assert.ok(arm.requests.ok >= 0.5 * arm.requests.scheduled, `${arm.name}: ${JSON.stringify(arm.requests)}`);
     }
+    // The proxy DaemonSet's cost is recorded per pod: one per node, each having used CPU and memory.
+    const proxy = result.arms.find((a) => a.name === 'meshed')!.proxy!;
+    assert.deepEqual(proxy.processes.map((p) => p.node).sort(), ['meshbench-de', 'meshbench-no'], JSON.stringify(proxy.processes));
+    for (const p of proxy.processes) {
+      assert.match(p.name, /^mesh-proxy-/);
+      assert.ok(p.cpuSeconds !== null && p.cpuSeconds > 0, `${p.name} CPU over the measured part: ${p.cpuSeconds}`);
+      assert.ok(p.rssBytes !== null && p.rssBytes > 0, `${p.name} RSS: ${p.rssBytes}`);
+    }
+    assert.equal(proxy.rssBytes, Math.max(...proxy.processes.map((p) => p.rssBytes!)), 'the largest pod, not the sum');
   });
 
   it('policy routing across the two real zones: no sensitive-norway request reaches the de node', { timeout: 600_000 }, async () => {

@@ -137,3 +137,20 @@ test('charts without data are left out rather than drawn empty', () => {
   assert.ok(!html.includes('id="chart-amplification"'));
   assert.ok(!html.includes('id="chart-depth-direct"'));
 });
+
+test('the proxy section lists each proxy process per repeat: its node, CPU over the measured part and memory', () => {
+  const meshed = storm.arms.find((a) => a.name === 'meshed')!;
+  const measuredS = meshed.repeats[0]!.measuredMs / 1000;
+  const processes = [
+    { repeat: 0, name: 'mesh-proxy-abcde', node: 'meshbench-no', cpuSeconds: 3, rssBytes: 70 * 2 ** 20 },
+    { repeat: 0, name: 'mesh-proxy-fghij', node: 'meshbench-de', cpuSeconds: 1.5, rssBytes: 52.5 * 2 ** 20 },
+  ];
+  const arms = storm.arms.map((a) => (a === meshed ? { ...a, proxy: { ...a.proxy!, processes } } : a));
+  const html = renderHtmlReport({ ...storm, arms });
+  const table = /<table id="proxy-processes">([\s\S]*?)<\/table>/.exec(html);
+  assert.ok(table, 'a proxy-processes table');
+  assert.match(table[1]!, new RegExp(`<tr><td>1</td><td>mesh-proxy-abcde</td><td>meshbench-no</td><td>3\\.00</td><td>${(3 / measuredS).toFixed(3).replace('.', '\\.')}</td><td>70\\.0 MiB</td></tr>`));
+  assert.match(table[1]!, /<td>mesh-proxy-fghij<\/td><td>meshbench-de<\/td><td>1\.50<\/td><td>[0-9.]+<\/td><td>52\.5 MiB<\/td>/);
+  const none = storm.arms.map((a) => (a === meshed ? { ...a, proxy: { ...a.proxy!, processes: [] } } : a));
+  assert.ok(!renderHtmlReport({ ...storm, arms: none }).includes('proxy-processes'), 'no table without processes');
+});

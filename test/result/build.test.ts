@@ -36,7 +36,19 @@ function phase(arm: 'direct' | 'meshed', repeat: number, latency: number, attemp
     faults: [],
     conditions: [],
     proxy: arm === 'meshed' ? { counters: { retries: 3 }, audit: [], destinations: {} } : null,
-    proxyUsage: arm === 'meshed' ? { counters: { requests: 200, retries: 3 }, cpuSeconds: 0.04, rssBytes: 80e6 } : null,
+    // Two proxy pods (a DaemonSet on two nodes); the first grows by 1 MB per repeat.
+    proxyUsage:
+      arm === 'meshed'
+        ? {
+            counters: { requests: 200, retries: 3 },
+            cpuSeconds: 0.04,
+            rssBytes: 80e6 + repeat * 1e6,
+            processes: [
+              { name: `proxy-a-${repeat}`, node: 'node-a', cpuSeconds: 0.03, rssBytes: 80e6 + repeat * 1e6 },
+              { name: `proxy-b-${repeat}`, node: 'node-b', cpuSeconds: 0.01, rssBytes: 50e6 },
+            ],
+          }
+        : null,
   };
 }
 
@@ -74,7 +86,17 @@ test('the proxy report holds what it did and cost over the measured parts', () =
   const proxy = result.arms[1]!.proxy!;
   assert.equal(proxy.counters.retries, 6);
   assert.ok(Math.abs(proxy.cpuPerKiloRps! - (1000 * 0.08) / 400) < 1e-12, 'CPU-seconds per 1 000 proxied requests = cores at 1 000 rps');
-  assert.equal(proxy.rssBytes, 80e6);
+  assert.equal(proxy.rssBytes, 81e6, 'the largest one proxy process reached, not a sum over pods');
+  assert.deepEqual(
+    proxy.processes.map((p) => [p.repeat, p.name, p.node, p.cpuSeconds, p.rssBytes]),
+    [
+      [0, 'proxy-a-0', 'node-a', 0.03, 80e6],
+      [0, 'proxy-b-0', 'node-b', 0.01, 50e6],
+      [1, 'proxy-a-1', 'node-a', 0.03, 81e6],
+      [1, 'proxy-b-1', 'node-b', 0.01, 50e6],
+    ],
+    'every proxy process of every repeat, apart',
+  );
   assert.equal(result.arms[0]!.proxy, null);
 });
 

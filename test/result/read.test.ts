@@ -3,12 +3,13 @@
 // re-analysed by the current analysis, and says that its latency includes failures.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readRunResult } from '../../src/result/read.ts';
+import { buildRunResult } from '../fixtures/run-result.ts';
 
 const V1 = fileURLToPath(new URL('../fixtures/v1-result.json', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/meshbench.js', import.meta.url));
@@ -47,6 +48,29 @@ test('`meshbench report` and `meshbench gate` work on a version-1 result', async
     const gate = await meshbench(dir, 'gate', V1, '--no-scenario-gates', '--gate', 'meshed.p50 < 1s');
     assert.equal(gate.code, 0, gate.stderr);
     assert.match(gate.stdout, /^INCONCLUSIVE meshed\.p50 < 1s — .*not a valid comparison.*version 1, whose latency includes failed requests/m);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a version-2 result from before per-process proxy usage reads with an empty process list; a bad process entry is named', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'meshbench-read-v2-'));
+  try {
+    const doc = JSON.parse(JSON.stringify(buildRunResult()));
+    const meshed = doc.arms.find((a: { name: string }) => a.name === 'meshed');
+    delete meshed.proxy.processes;
+    for (const r of meshed.repeats) delete r.proxy.processes;
+    const older = path.join(dir, 'older.json');
+    await writeFile(older, JSON.stringify(doc));
+    const read = await readRunResult(older);
+    const proxy = read.arms.find((a) => a.name === 'meshed')!.proxy!;
+    assert.deepEqual(proxy.processes, []);
+    assert.deepEqual(read.arms.find((a) => a.name === 'meshed')!.repeats[0]!.proxy!.processes, []);
+
+    meshed.proxy.processes = [{ repeat: 0, name: 'mesh-proxy-x', node: 'n1', cpuSeconds: 1, rssBytes: 'lots' }];
+    const bad = path.join(dir, 'bad.json');
+    await writeFile(bad, JSON.stringify(doc));
+    await assert.rejects(readRunResult(bad), /arms\[1\]\.proxy\.processes\[0\]\.rssBytes: expected a number/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

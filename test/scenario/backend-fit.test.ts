@@ -35,7 +35,7 @@ function flagError(fn: () => unknown): string {
 
 test('`backend: kubernetes` gets the documented defaults: meshbench:dev, IfNotPresent, generated namespace', () => {
   const s = parseScenario(`backend: kubernetes\n${BASE}`, 'k.yaml');
-  assert.deepEqual(s.backend, { kind: 'kubernetes', kubeconfig: null, context: null, namespace: null, image: 'meshbench:dev', imagePullPolicy: 'IfNotPresent' });
+  assert.deepEqual(s.backend, { kind: 'kubernetes', kubeconfig: null, context: null, namespace: null, image: 'meshbench:dev', imagePullPolicy: 'IfNotPresent', requests: { services: { cpu: '50m', memory: '64Mi' }, load: { cpu: '250m', memory: '128Mi' }, toxiproxy: { cpu: '50m', memory: '64Mi' } } });
 });
 
 test('kubernetes-only settings on the embedded backend are errors at their line, with the fix', () => {
@@ -85,7 +85,7 @@ test('Kubernetes names: a service must start with a letter, a namespace must be 
 
 test('--backend kubernetes with --kubeconfig/--context turns an embedded scenario into a kubernetes one', () => {
   const s = applyOverrides(parseScenario(BASE, 'b.yaml'), { backend: 'kubernetes', kubeconfig: '/tmp/kc', context: 'local' });
-  assert.deepEqual(s.backend, { kind: 'kubernetes', kubeconfig: '/tmp/kc', context: 'local', namespace: null, image: 'meshbench:dev', imagePullPolicy: 'IfNotPresent' });
+  assert.deepEqual(s.backend, { kind: 'kubernetes', kubeconfig: '/tmp/kc', context: 'local', namespace: null, image: 'meshbench:dev', imagePullPolicy: 'IfNotPresent', requests: { services: { cpu: '50m', memory: '64Mi' }, load: { cpu: '250m', memory: '128Mi' }, toxiproxy: { cpu: '50m', memory: '64Mi' } } });
   const k = parseScenario(`backend: {kind: kubernetes, context: a, image: me:1}\n${BASE}`, 'k.yaml');
   assert.deepEqual(applyOverrides(k, { context: 'b' }).backend, { ...k.backend, context: 'b' }, 'a flag overrides only its own field');
   assert.deepEqual(applyOverrides(k, { backend: 'embedded' }).backend, { kind: 'embedded' });

@@ -103,7 +103,7 @@ name: storm
 description: the reference retry storm
 seed: 7
 repeats: 3
-backend: {kind: kubernetes, kubeconfig: ~/.kube/config, context: kind-meshbench, namespace: mb, image: registry.example/meshbench:0.1.0, imagePullPolicy: Always}
+backend: {kind: kubernetes, kubeconfig: ~/.kube/config, context: kind-meshbench, namespace: mb, image: registry.example/meshbench:0.1.0, imagePullPolicy: Always, requests: {services: {cpu: 0.1, memory: 96Mi}, toxiproxy: {memory: 32Mi}}}
 arms: [meshed]
 topology:
   entry: frontend
@@ -189,6 +189,7 @@ toxiproxy: http://127.0.0.1:8474
     namespace: 'mb',
     image: 'registry.example/meshbench:0.1.0',
     imagePullPolicy: 'Always',
+    requests: { services: { cpu: '0.1', memory: '96Mi' }, load: { cpu: '250m', memory: '128Mi' }, toxiproxy: { cpu: '50m', memory: '32Mi' } },
   });
   assert.deepEqual(s.meshDeployment, {
     provider: 'bundled',

@@ -17,6 +17,7 @@ import { injections } from '../../scenario/injections.ts';
 import type { ArmName, Scenario, ServiceSpec } from '../../scenario/types.ts';
 import { NO_APP_RETRIES, type DownstreamConfig, type ServiceCommand, type ServiceConfig, type ServiceCounters, type ServiceEvent } from '../../services/protocol.ts';
 import type { ProxyConfig } from '../../../proxy/src/config.ts';
+import type { ArmProxyStats } from '../contract.ts';
 import { calleesFirst } from '../../scenario/call-order.ts';
 
 const HOST = '127.0.0.1';
@@ -63,17 +64,11 @@ export interface RunningTopology {
   portsOf(service: string, replica?: number | null): number[];
   /** Each live replica's cumulative counters, keyed `service#index`. */
   sampleServices(): Promise<Map<string, ServiceCounters>>;
-  proxyStats(): Promise<ProxyStatsMessage | null>;
+  proxyStats(): Promise<ArmProxyStats | null>;
   replicasOf(service: string, replica?: number | null): Replica[];
   killReplica(replica: Replica): Promise<void>;
   restartReplica(replica: Replica): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** Resident memory and CPU seconds of a process, as Prometheus names them; empty when unreadable. */
-async function usageCounters(pid: number): Promise<Record<string, number>> {
-  const usage = await processUsage(pid);
-  return usage ? { process_resident_memory_bytes: usage.rssBytes, process_cpu_seconds_total: usage.cpuSeconds } : {};
 }
 
 /** Listens on the mesh's router port (0 = any free port); a taken port is an environment error. */
@@ -275,7 +270,9 @@ export async function startTopology(scenario: Scenario, arm: ArmName, ctx: Topol
       proxy.child.send({ type: 'stats' });
       const answer = await wait;
       if (!answer) return null;
-      return { counters: { ...answer.counters, ...(await usageCounters(proxy.child.pid)) }, audit: answer.audit, destinations: answer.destinations };
+      const usage = await processUsage(proxy.child.pid);
+      const proxyProcess = { name: `mesh-proxy (pid ${proxy.child.pid})`, node: null, cpuSeconds: usage?.cpuSeconds ?? null, rssBytes: usage?.rssBytes ?? null };
+      return { counters: answer.counters, audit: answer.audit, destinations: answer.destinations, processes: [proxyProcess] };
     },
     async killReplica(replica) {
       replica.child.process.kill('SIGKILL');

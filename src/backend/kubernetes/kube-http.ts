@@ -39,6 +39,15 @@ export async function kubeRequest(kc: KubeConfig, method: string, apiPath: strin
   return { status: res.statusCode ?? 0, body: text };
 }
 
+/** Sends a body as given (not JSON-encoded) and returns the answer with its content type. */
+export async function kubeForward(kc: KubeConfig, method: string, apiPath: string, body: string | undefined, contentType: string, timeoutMs = 10_000): Promise<KubeResponse & { contentType: string | null }> {
+  const res = await open(kc, method, apiPath, body, contentType, timeoutMs);
+  let text = '';
+  res.setEncoding('utf8');
+  for await (const chunk of res) text += chunk;
+  return { status: res.statusCode ?? 0, body: text, contentType: res.headers['content-type'] ?? null };
+}
+
 /** Reads an NDJSON stream, calling `onLine` with each parsed line; resolves when it ends. */
 export async function kubeStreamLines(kc: KubeConfig, apiPath: string, onLine: (line: unknown) => void, timeoutMs = 600_000): Promise<number> {
   const res = await open(kc, 'GET', apiPath, undefined, 'application/json', timeoutMs);

@@ -4,14 +4,14 @@
 // that teardown (and `meshbench clean`, from the ledger) deletes. Every object is a pure
 // function of the scenario (manifests/); this module only applies, watches and talks to pods.
 import { randomBytes } from 'node:crypto';
-import { CoreV1Api, VersionApi, type V1HostAlias, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, VersionApi, type KubernetesObject, type V1HostAlias, type V1Pod, type V1Service } from '@kubernetes/client-node';
 import { environmentError } from '../../core/errors.ts';
 import type { ActiveFault } from '../../faults/types.ts';
 import { listNodes } from '../../cluster/kube-client.ts';
 import type { ProxyStats, ProxyStatsDocument } from '../../../proxy/src/config.ts';
-import { TOXIC_KINDS, type ArmName, type FaultSpec, type KubernetesBackendSpec, type Scenario } from '../../scenario/types.ts';
+import type { ArmName, FaultSpec, KubernetesBackendSpec, Scenario } from '../../scenario/types.ts';
 import type { ServiceCounters } from '../../services/protocol.ts';
-import type { ArmTopology, Backend, BackendRun, ReplicaHandle, RunContext } from '../contract.ts';
+import type { ArmProxyStats, ArmTopology, Backend, BackendRun, ProxyProcessSample, ReplicaHandle, RunContext } from '../contract.ts';
 import { kubeRequest, podProxyPath } from './kube-http.ts';
 import { resolveCluster, type ResolvedCluster } from './kubeconfig.ts';
 import { startLoadPods } from './load-pods.ts';
@@ -25,7 +25,10 @@ import { startAgentFault } from './pod-faults-client.ts';
 import { isPodReady, PodWatch } from './pod-watch.ts';
 import { deleteRunObjects } from './run-objects-cleanup.ts';
 import { serverSideApply } from './server-side-apply.ts';
-import { injections } from '../../scenario/injections.ts';
+import { ensureLinkProxy, linkProxyName, startToxic } from '../../faults/toxic-fault.ts';
+import { throughBundledProxy } from './manifests/downstreams.ts';
+import { linkAddress, TOXIPROXY_API_PORT, toxicLinkProblems, toxicLinks } from './manifests/toxiproxy.ts';
+import { startPodPortRelay } from './pod-port-relay.ts';
 
 const READY_TIMEOUT_MS = 180_000;
 
@@ -34,20 +37,13 @@ function spec(scenario: Scenario): KubernetesBackendSpec {
   return scenario.backend;
 }
 
-/** Faults the kubernetes backend cannot inject yet, with the reason (refused before anything starts). */
-export function unsupportedFaults(scenario: Scenario): string[] {
-  return injections(scenario)
-    .filter((f) => (TOXIC_KINDS as readonly string[]).includes(f.kind))
-    .map((f) => `${f.name} (${f.kind}): Toxiproxy toxics are not available on the kubernetes backend in this version (no Toxiproxy Deployment yet)`);
-}
-
 export const kubernetesBackend: Backend = {
   kind: 'kubernetes',
 
   async preflight(scenario) {
-    const problems = unsupportedFaults(scenario);
+    const problems = toxicLinkProblems(scenario);
     if (problems.length > 0) {
-      throw environmentError('E_FAULT_UNSUPPORTED', `the kubernetes backend cannot inject:\n  - ${problems.join('\n  - ')}`, 'Use loss, partition, cpu-steal, noisy-neighbour, db-lock or kill faults here, or run the scenario on the embedded backend.');
+      throw environmentError('E_FAULT_UNSUPPORTED', `the kubernetes backend cannot reroute these toxic links:\n  - ${problems.join('\n  - ')}`, 'Change the scenario as said, or run it on the embedded backend.');
     }
     const cluster = resolveCluster(spec(scenario));
     const nodes = await listNodes(cluster.kc).catch((err: Error) => {
@@ -59,6 +55,10 @@ export const kubernetesBackend: Backend = {
   },
 
   async open(scenario: Scenario, ctx: RunContext): Promise<BackendRun> {
+    const given = ctx.toxiproxyUrl ?? scenario.toxiproxyUrl;
+    if (given && toxicLinks(scenario).length > 0) {
+      throw environmentError('E_FAULT_UNSUPPORTED', `a toxiproxy-server at ${given} cannot carry a cluster's links`, 'Drop --toxiproxy / toxiproxy: on the kubernetes backend: each arm runs the bundled server in its own Toxiproxy pod.');
+    }
     const cluster = resolveCluster(spec(scenario));
     const { kc } = cluster;
     const namespace = namespaceOf(scenario, ctx.runId);
@@ -133,6 +133,8 @@ async function startArm(c: ArmContext): Promise<ArmTopology> {
   const proxySelector = { [RUN_LABEL]: runId, [COMPONENT_LABEL]: 'mesh-proxy' };
   if (daemonset) await pods.waitFor('mesh proxy DaemonSet (one per node)', proxySelector, (ps) => ps.filter(isPodReady).length >= c.schedulable, READY_TIMEOUT_MS);
 
+  const links = await startLinkProxies(c, services);
+
   const servicePods = (service?: string) => pods.pods({ ...serviceSelector, ...(service ? { [SERVICE_LABEL]: service } : {}) }).filter(isPodReady);
   const podGet = async (pod: V1Pod, port: number, path: string) => {
     const r = await kubeRequest(kc, 'GET', podProxyPath(namespace, pod.metadata!.name!, port, path));
@@ -184,10 +186,10 @@ async function startArm(c: ArmContext): Promise<ArmTopology> {
       return out;
     },
 
-    async proxyStats(): Promise<ProxyStats | null> {
+    async proxyStats(): Promise<ArmProxyStats | null> {
       if (!bundled) return null;
       const proxies = daemonset ? pods.pods(proxySelector).filter(isPodReady) : servicePods();
-      const docs = (await Promise.all(proxies.map((p) => podGet(p, proxyPorts(scenario.mesh).admin, '/admin/stats.json')))) as ProxyStatsDocument[];
+      const docs = await Promise.all(proxies.map(async (p) => ({ pod: p.metadata!.name!, node: p.spec?.nodeName ?? null, doc: (await podGet(p, proxyPorts(scenario.mesh).admin, '/admin/stats.json')) as ProxyStatsDocument })));
       return mergeProxyStats(docs);
     },
 
@@ -246,16 +248,27 @@ async function startArm(c: ArmContext): Promise<ArmTopology> {
               faultPods(fault).map((p) => startAgentFault(agent, faultId(fault), p.spec!.nodeName!, { kind: 'cpu-steal', podUid: p.metadata!.uid!, percent: fault.percent, periodMs: fault.periodMs })),
             ),
           );
+        case 'latency':
+        case 'bandwidth':
+        case 'slow_close':
+        case 'timeout':
+        case 'reset_peer':
+        case 'slicer':
+        case 'limit_data': {
+          if (fault.target.kind !== 'link' || !links) throw new Error(`${fault.name}: a toxic needs a link target and the arm's Toxiproxy`);
+          const proxyName = linkProxyName(runId, fault.target.from, fault.target.to, 0);
+          const toxic = await startToxic({ toxiproxyUrl: links.url, proxyName, fault });
+          return { mechanism: `${toxic.mechanism} in pod ${links.pod}; ${links.rerouting(fault.target.from, fault.target.to)}`, stop: toxic.stop };
+        }
         case 'noisy-neighbour': {
           const nodes = [...new Set(faultPods(fault).map((p) => p.spec!.nodeName!))];
           return combine(await Promise.all(nodes.map((node) => startAgentFault(agent, faultId(fault), node, { kind: 'noisy-neighbour', hogs: fault.hogs }))));
         }
-        default:
-          throw environmentError('E_FAULT_UNSUPPORTED', `${fault.name} (${fault.kind}) cannot be injected on the kubernetes backend`, 'See `meshbench validate` for what the backend supports.');
       }
     },
 
     async stop() {
+      await links?.close();
       // Fresh pods for every phase: delete this arm's workloads and wait until their pods are gone.
       const core = kc.makeApiClient(CoreV1Api);
       const selector = `${RUN_LABEL}=${runId},${ARM_LABEL}=${arm}`;
@@ -275,14 +288,63 @@ async function startArm(c: ArmContext): Promise<ArmTopology> {
   };
 }
 
+/** The arm's Toxiproxy, ready, with a listener per toxic link in front of the callee's Service
+ * (its ClusterIP, fresh for every arm); null when the scenario has no toxic link. */
+async function startLinkProxies(c: ArmContext, services: KubernetesObject[]) {
+  const links = toxicLinks(c.scenario);
+  if (links.length === 0) return null;
+  const { kc } = c.cluster;
+  const selector = { [RUN_LABEL]: c.runId, [ARM_LABEL]: c.arm, [COMPONENT_LABEL]: 'toxiproxy' };
+  await c.pods.waitFor(`Toxiproxy of the ${c.arm} arm`, selector, (ps) => ps.some(isPodReady), READY_TIMEOUT_MS);
+  const pod = c.pods.pods(selector).find(isPodReady)!.metadata!.name!;
+  const relay = await startPodPortRelay(kc, c.namespace, pod, TOXIPROXY_API_PORT);
+  const clusterIp = (name: string) => (services as V1Service[]).find((s) => s.kind === 'Service' && s.metadata?.name === name)?.spec?.clusterIP;
+  try {
+    for (const link of links) {
+      const ip = clusterIp(link.to);
+      if (!ip) throw new Error(`no ClusterIP for ${link.to}, the callee of the toxic link ${link.from}->${link.to}`);
+      await ensureLinkProxy(relay.url, { name: linkProxyName(c.runId, link.from, link.to, 0), upstream: `${ip}:${SERVICE_PORT}`, listen: `0.0.0.0:${link.port}` });
+    }
+  } catch (err) {
+    await relay.close();
+    throw err;
+  }
+  const viaProxy = throughBundledProxy(c.scenario, c.arm);
+  return {
+    url: relay.url,
+    pod,
+    close: () => relay.close(),
+    /** How the link's traffic reaches the toxic, for the fault record. */
+    rerouting(from: string, to: string): string {
+      const address = linkAddress(links.find((l) => l.from === from && l.to === to)!);
+      return viaProxy
+        ? `the ${c.arm} arm's proxy reaches ${to} at ${address}, the link's Toxiproxy listener in front of ${to}'s Service`
+        : `${from} calls ${to} at ${address}, the link's Toxiproxy listener in front of ${to}'s Service`;
+    },
+  };
+}
+
+/** One proxy pod's /admin/stats.json, with the pod's name and node. */
+export interface PodProxyStats {
+  pod: string;
+  node: string | null;
+  doc: ProxyStatsDocument;
+}
+
+const CPU = 'process_cpu_seconds_total';
+const RSS = 'process_resident_memory_bytes';
+
 /** The proxies' counters summed, their audits summed per route and zone, their per-destination
- * counts summed per destination. */
-export function mergeProxyStats(docs: ProxyStatsDocument[]): ProxyStats {
+ * counts summed per destination — and each pod's own CPU and memory kept apart (a sum of
+ * resident memories is no process's memory). */
+export function mergeProxyStats(pods: PodProxyStats[]): ArmProxyStats {
   const counters: Record<string, number> = {};
   const audit = new Map<string, { route: string; zone: string; requests: number }>();
   const destinations: ProxyStats['destinations'] = {};
-  for (const d of docs) {
-    for (const [k, v] of Object.entries(d.counters)) counters[k] = (counters[k] ?? 0) + v;
+  const processes: ProxyProcessSample[] = [];
+  for (const { pod, node, doc: d } of pods) {
+    processes.push({ name: pod, node, cpuSeconds: d.counters[CPU] ?? null, rssBytes: d.counters[RSS] ?? null });
+    for (const [k, v] of Object.entries(d.counters)) if (k !== CPU && k !== RSS) counters[k] = (counters[k] ?? 0) + v;
     for (const [name, c] of Object.entries(d.destinations ?? {})) {
       const sum = (destinations[name] ??= { requests: 0, attempts: 0, attempted: 0 });
       sum.requests += c.requests;
@@ -296,5 +358,5 @@ export function mergeProxyStats(docs: ProxyStatsDocument[]): ProxyStats {
       audit.set(key, row);
     }
   }
-  return { counters, audit: [...audit.values()], destinations };
+  return { counters, audit: [...audit.values()], destinations, processes };
 }

@@ -8,6 +8,7 @@ import type { KubernetesObject, V1ClusterRole, V1ConfigMap, V1Container, V1Daemo
 import type { ProxyConfig } from '../../../proxy/src/config.ts';
 import { armObjects, runObjects } from '../../../src/backend/kubernetes/manifests/cluster-objects.ts';
 import { generatorShare, loadJob, loadTargets } from '../../../src/backend/kubernetes/manifests/load-job.ts';
+import { toxicLinkProblems } from '../../../src/backend/kubernetes/manifests/toxiproxy.ts';
 import type { LoadgenConfig } from '../../../src/load/types.ts';
 import { parseScenario } from '../../../src/scenario/parse.ts';
 import type { Scenario } from '../../../src/scenario/types.ts';
@@ -248,4 +249,81 @@ test('the chaos agent: only for pod-level faults; privileged with the host PID n
   assert.equal(secret.stringData.token, 'tok');
   assert.equal(secret.metadata.namespace, NS);
   assert.equal(objects.filter((o) => o.kind === 'ClusterRole' && o.metadata!.name!.includes('chaos-agent')).length, 0);
+});
+
+test('no service, load or proxy pod is BestEffort: each container requests CPU and memory, backend.requests sets them', () => {
+  const qos = (objects: KubernetesObject[]) =>
+    objects
+      .filter((o) => ['Deployment', 'DaemonSet', 'Job'].includes(o.kind!) && o.metadata?.labels?.['app.kubernetes.io/component'] !== 'chaos-agent')
+      .flatMap((o) => {
+        const pod = templateOf(o).spec!;
+        return [...(pod.initContainers ?? []), ...pod.containers].map((c) => [`${o.kind}/${o.metadata!.name}/${c.name}`, c.resources?.requests ?? null] as const);
+      });
+  for (const deploy of ['daemonset', 'sidecar']) {
+    const rows = qos(everything(scenario(`mesh: {deploy: ${deploy}}\n`)));
+    assert.ok(rows.length >= 8, JSON.stringify(rows));
+    for (const [name, requests] of rows) assert.ok(requests?.cpu && requests?.memory, `${name} requests ${JSON.stringify(requests)}`);
+  }
+  const requestsOf = (s: Scenario, prefix: string) => qos(everything(s)).find(([name]) => name.startsWith(prefix))?.[1];
+  assert.deepEqual(requestsOf(scenario(), 'Deployment/user-service'), { cpu: '50m', memory: '64Mi' });
+  assert.deepEqual(requestsOf(scenario(), 'Job/'), { cpu: '250m', memory: '128Mi' });
+  assert.deepEqual(requestsOf(scenario(), 'DaemonSet/mesh-proxy'), { cpu: '200m', memory: '256Mi' });
+  const custom = scenario('', 'backend: {kind: kubernetes, requests: {services: {cpu: 20m, memory: 32Mi}, load: {cpu: "1", memory: 256Mi}}}');
+  assert.deepEqual(requestsOf(custom, 'Deployment/user-service'), { cpu: '20m', memory: '32Mi' });
+  assert.deepEqual(requestsOf(custom, 'Job/'), { cpu: '1', memory: '256Mi' });
+  assert.throws(() => scenario('', 'backend: {kind: kubernetes, requests: {load: {cpu: lots}}}'), /backend\.requests\.load\.cpu.*"lots" is not a cpu quantity/s);
+  assert.throws(() => scenario('', 'backend: {kind: embedded, requests: {load: {cpu: 1}}}'), /backend\.requests.*applies only to backend kind kubernetes/s);
+});
+
+test('a toxic link goes through the arm\'s Toxiproxy: the caller\'s address (direct), the proxy\'s destination (meshed); other links untouched', () => {
+  const topology = (extraCaller = '') => `name: toxic-link
+backend: kubernetes
+topology:
+  entry: frontend
+  services:
+    - {name: frontend, calls: [user-service, db]}
+    - {name: user-service}
+    - {name: db}${extraCaller}
+load: {rate: 10, duration: 10s}
+`;
+  const s = parseScenario(`${topology()}faults: [{kind: latency, target: frontend->user-service, at: 1s, duration: 2s, latency: 40ms}]\n`, 'toxic.yaml');
+  const direct = armObjects(s, 'direct', RUN);
+  assert.deepEqual(configOf(find<V1Deployment>(direct, 'Deployment', 'frontend')!).calls.map((c) => [c.service, c.targets]), [['user-service', ['toxiproxy:18000']], ['db', ['db:8080']]]);
+  const service = find<V1Service>(direct, 'Service', 'toxiproxy')!;
+  assert.deepEqual(service.spec!.ports!.map((p) => [p.name, p.port, p.targetPort]), [['api', 8474, 8474], ['link-0', 18000, 18000]]);
+  assert.equal(service.metadata!.labels!['meshbench.dev/arm'], 'direct', 'deleted with the arm, fresh for every phase');
+  const pod = templateOf(find<V1Deployment>(direct, 'Deployment', 'toxiproxy')!).spec!;
+  assert.deepEqual(pod.containers[0]!.args, ['/app/dist/toxiproxy.mjs', '--host', '0.0.0.0', '--port', '8474', '--allow-non-loopback']);
+  assert.deepEqual(pod.containers[0]!.resources, { requests: { cpu: '50m', memory: '64Mi' } });
+
+  const meshed = armObjects(s, 'meshed', RUN);
+  assert.deepEqual(configOf(find<V1Deployment>(meshed, 'Deployment', 'frontend')!).calls.map((c) => c.targets), [['$(HOST_IP):4140'], ['$(HOST_IP):4140']], 'the app still calls its proxy');
+  const proxy = JSON.parse(find<V1ConfigMap>(meshed, 'ConfigMap', 'mesh-proxy')!.data!['proxy.json']!) as ProxyConfig;
+  assert.deepEqual(proxy.destinations['user-service'], { endpoints: [{ address: 'toxiproxy:18000', labels: {} }] });
+  assert.deepEqual(proxy.destinations['db'], { endpoints: [] });
+  assert.deepEqual(proxy.discovery?.services, ['frontend', 'db'], 'the rerouted callee is not discovered');
+
+  const plain = armObjects(parseScenario(topology(), 'plain.yaml'), 'direct', RUN);
+  assert.equal(find(plain, 'Deployment', 'toxiproxy'), undefined, 'no toxic, no Toxiproxy');
+  assert.deepEqual(configOf(find<V1Deployment>(plain, 'Deployment', 'frontend')!).calls[0]!.targets, ['user-service:8080']);
+});
+
+test('a toxic link the meshed arm cannot reroute alone is refused with the reason', () => {
+  const base = (extra: string, arms = '') => parseScenario(`name: x
+backend: kubernetes
+${arms}topology:
+  entry: frontend
+  services:
+    - {name: frontend, calls: [user-service]}
+    - {name: user-service, zones: [no]}
+    - {name: audit, calls: [user-service]}
+load: {rate: 10, duration: 10s}
+faults: [{kind: latency, target: frontend->user-service, at: 1s, duration: 2s, latency: 40ms}]
+${extra}`, 'x.yaml');
+  assert.deepEqual(toxicLinkProblems(base('', 'arms: [direct]\n')), [], 'the direct arm reroutes the caller alone');
+  const shared = toxicLinkProblems(base(''));
+  assert.equal(shared.length, 1);
+  assert.match(shared[0]!, /frontend->user-service: .* destination user-service, which frontend and audit share/);
+  const routed = toxicLinkProblems(base('mesh:\n  routes: [{name: norway, match: {header: x, value: y}, subset: {zone: no}}]\n'));
+  assert.match(routed.at(-1)!, /subset routes \(norway\)/);
 });

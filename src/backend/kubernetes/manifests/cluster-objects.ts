@@ -9,6 +9,7 @@ import { throughBundledProxy } from './downstreams.ts';
 import { proxyConfigMap, proxyDaemonSet, proxyRbac } from './mesh-proxy.ts';
 import { namespaceManifest } from './namespace.ts';
 import { serviceManifests } from './synthetic-services.ts';
+import { toxiproxyManifests } from './toxiproxy.ts';
 
 /** What every phase of the run shares: the namespace, the proxy's identity, the chaos agent
  * (with the token the runner authenticates to it with). */
@@ -20,13 +21,15 @@ export function runObjects(scenario: Scenario, runId: string, agentToken: string
   ];
 }
 
-/** One arm's topology: the namespace as the arm needs it, the bundled proxy if any, the services. */
+/** One arm's topology: the namespace as the arm needs it, the bundled proxy if any, the services,
+ * the Toxiproxy of its faulted links if any. */
 export function armObjects(scenario: Scenario, arm: ArmName, runId: string): KubernetesObject[] {
   const bundled = throughBundledProxy(scenario, arm);
   return [
     namespaceManifest(scenario, runId, arm),
     ...(bundled ? [proxyConfigMap(scenario, runId)] : []),
     ...serviceManifests(scenario, arm, runId),
+    ...toxiproxyManifests(scenario, arm, runId),
     ...(bundled && scenario.meshDeployment.deploy === 'daemonset' ? [proxyDaemonSet(scenario, runId)] : []),
   ];
 }

@@ -7,6 +7,7 @@ import type { V1EnvVar } from '@kubernetes/client-node';
 import type { ArmName, Scenario, ServiceSpec } from '../../../scenario/types.ts';
 import { NO_APP_RETRIES, type DownstreamConfig } from '../../../services/protocol.ts';
 import { proxyPorts, SERVICE_PORT } from './ports.ts';
+import { linkAddress, linkOf } from './toxiproxy.ts';
 
 /** Env var holding the node's IP (downward API status.hostIP); `$(HOST_IP)` expands to it. */
 export const HOST_IP_ENV = 'HOST_IP';
@@ -34,11 +35,17 @@ export function proxyAddress(scenario: Scenario): string {
   return `${host}:${proxyPorts(scenario.mesh).router}`;
 }
 
+/** Whom the app calls for each callee: the proxy, or the callee's Service — or, on a link a
+ * toxic targets and no bundled proxy carries, the link's Toxiproxy listener. */
 export function downstreamsOf(scenario: Scenario, arm: ArmName, spec: ServiceSpec): DownstreamConfig[] {
   const byName = new Map(scenario.topology.services.map((s) => [s.name, s]));
+  const direct = (callee: string) => {
+    const link = linkOf(scenario, spec.name, callee);
+    return link ? linkAddress(link) : serviceAddress(byName.get(callee)!);
+  };
   return spec.calls.map((call) => ({
     service: call.service,
-    targets: [throughBundledProxy(scenario, arm) ? proxyAddress(scenario) : serviceAddress(byName.get(call.service)!)],
+    targets: [throughBundledProxy(scenario, arm) ? proxyAddress(scenario) : direct(call.service)],
     hostHeader: call.service,
     retry: arm === 'direct' ? call.retry : NO_APP_RETRIES,
   }));

@@ -11,7 +11,7 @@ export const SERVICE_LABEL = 'meshbench.dev/service';
 export const COMPONENT_LABEL = 'app.kubernetes.io/component';
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
-export type Component = 'synthetic-service' | 'mesh-proxy' | 'load-generator' | 'chaos-agent';
+export type Component = 'synthetic-service' | 'mesh-proxy' | 'load-generator' | 'chaos-agent' | 'toxiproxy';
 
 /** The labels every object of the run carries (what `clean` selects on). */
 export function runLabels(runId: string): Record<string, string> {

@@ -6,7 +6,7 @@ import type { V1Job } from '@kubernetes/client-node';
 import type { LoadgenConfig } from '../../../load/types.ts';
 import type { ArmName, LoadSpec, Scenario } from '../../../scenario/types.ts';
 import { hostIpEnv, proxyAddress, serviceAddress, throughBundledProxy } from './downstreams.ts';
-import { meshbenchContainer } from './image.ts';
+import { meshbenchContainer, podResources } from './image.ts';
 import { componentLabels, namespaceOf } from './labels.ts';
 import { PROXY_NAME, proxyConfigVolume, proxySidecar } from './mesh-proxy.ts';
 
@@ -58,6 +58,7 @@ export function loadJob(scenario: Scenario, arm: ArmName, runId: string, name: s
           containers: [
             {
               ...meshbenchContainer(scenario, 'load-generator', 'loadPod'),
+              resources: podResources(scenario, 'load'),
               env: [...(viaProxy && !sidecar ? [hostIpEnv()] : []), { name: LOAD_CONFIG_ENV, value: JSON.stringify({ ...config, load: generatorShare(config.load) }) }],
               ports: [{ name: 'events', containerPort: LOAD_EVENTS_PORT, protocol: 'TCP' }],
               readinessProbe: { httpGet: { path: '/ready', port: 'events' }, periodSeconds: 1 },

@@ -6,11 +6,12 @@
 // from EndpointSlices, which its ServiceAccount may watch (and Nodes, for their zones).
 import type { V1ClusterRole, V1ClusterRoleBinding, V1ConfigMap, V1Container, V1DaemonSet, V1Role, V1RoleBinding, V1ServiceAccount, V1Volume } from '@kubernetes/client-node';
 import type { ProxyConfig } from '../../../../proxy/src/config.ts';
-import type { Scenario } from '../../../scenario/types.ts';
+import type { Scenario, ServiceSpec } from '../../../scenario/types.ts';
 import { serviceAddress } from './downstreams.ts';
 import { meshbenchContainer } from './image.ts';
 import { clusterScopedName, componentLabels, namespaceOf } from './labels.ts';
 import { proxyPorts, SERVICE_PORT_NAME } from './ports.ts';
+import { linkAddress, toxicLinks } from './toxiproxy.ts';
 
 export const PROXY_NAME = 'mesh-proxy';
 const CONFIG_DIR = '/etc/meshbench';
@@ -21,12 +22,18 @@ const CONFIG_VOLUME = 'mesh-proxy-config';
 export function podProxyConfig(scenario: Scenario, runId: string): ProxyConfig {
   const { router, admin } = proxyPorts(scenario.mesh);
   const services = scenario.topology.services;
-  const discovered = services.filter((s) => !s.external).map((s) => s.name);
+  // A callee on a toxic link is reached through the link's Toxiproxy listener (toxiproxy.ts).
+  const rerouted = new Map(toxicLinks(scenario).map((l) => [l.to, linkAddress(l)]));
+  const discovered = services.filter((s) => !s.external && !rerouted.has(s.name)).map((s) => s.name);
+  const staticAddress = (s: ServiceSpec) => rerouted.get(s.name) ?? (s.external ? serviceAddress(s) : null);
   return {
     // 0.0.0.0: the hostPort (DaemonSet) and the runner reading the admin port reach the pod's address.
     mesh: { ...scenario.mesh, port: router, adminPort: admin, bindAddress: '0.0.0.0' },
     destinations: Object.fromEntries(
-      services.map((s) => [s.name, { endpoints: s.external ? [{ address: serviceAddress(s), labels: {} }] : [] }]),
+      services.map((s) => {
+        const address = staticAddress(s);
+        return [s.name, { endpoints: address ? [{ address, labels: {} }] : [] }];
+      }),
     ),
     ...(discovered.length > 0 ? { discovery: { kind: 'kubernetes', namespace: namespaceOf(scenario, runId), services: discovered, portName: SERVICE_PORT_NAME } } : {}),
   };

@@ -9,7 +9,7 @@ import type { ArmName, Scenario, ServiceSpec } from '../../../scenario/types.ts'
 import type { ServiceConfig } from '../../../services/protocol.ts';
 import { ADMIN_HOST_ENV, ADMIN_PORT_ENV, CONFIG_ENV } from '../../../services/standalone-config.ts';
 import { downstreamsOf, hostIpEnv, throughBundledProxy } from './downstreams.ts';
-import { meshbenchContainer } from './image.ts';
+import { meshbenchContainer, podResources } from './image.ts';
 import { ARM_LABEL, componentLabels, namespaceOf, RUN_LABEL, SERVICE_LABEL, ZONE_LABEL } from './labels.ts';
 import { PROXY_NAME, proxyConfigVolume, proxySidecar } from './mesh-proxy.ts';
 import { SERVICE_ADMIN_PORT, SERVICE_PORT, SERVICE_PORT_NAME } from './ports.ts';
@@ -69,6 +69,7 @@ function podSpec(scenario: Scenario, arm: ArmName, spec: ServiceSpec, group: Zon
     containers: [
       {
         ...meshbenchContainer(scenario, 'service', 'service'),
+        resources: podResources(scenario, 'services'),
         // HOST_IP first: Kubernetes expands $(HOST_IP) in later variables only.
         env: [
           ...(viaProxy && !sidecar ? [hostIpEnv()] : []),
