@@ -61,7 +61,7 @@ test('runs of different scenarios are flagged; the Markdown fits a comment and t
   const md = renderCompareMarkdown(c);
   assert.match(md, /⚠️ Different scenarios:/);
   assert.match(md, /\| metric \| A \| B \| B vs A \|/);
-  assert.match(md, /\| p99 \| [\d.]+ms <sub>[\d.]+ms … [\d.]+ms<\/sub> \| [\d.]+ms <sub>.*<\/sub> \| \+\d+% <sub>\+\d+% … \+\d+%<\/sub> 🔴 worse \|/);
+  assert.match(md, /\| p99 \| [\d.]+ms <sub>[\d.]+ms … [\d.]+ms<\/sub> \| [\d.]+ms <sub>.*<\/sub> \| \+[\d.]+% <sub>\+[\d.]+% … \+[\d.]+%<\/sub> 🔴 worse \|/);
   assert.match(md, /\*\*worse: meshed p50, meshed p90, meshed p99/);
   assert.ok(md.length < 65_536, 'a GitHub comment holds at most 65 536 characters');
   const html = renderCompareHtml(c, [a, other]);
