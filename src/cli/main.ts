@@ -18,7 +18,7 @@ import { register as registerValidate } from './commands/validate.ts';
 const EXIT_CODES = `
 Exit codes:
   0  ok
-  1  the scenario failed one of its gates
+  1  the scenario failed one of its gates (or baseline save refused such a run)
   2  bad input (scenario, flag, result file) — the message names the file, field and fix
   3  environment problem (port in use, missing nftables/root for a fault, …)
  70  internal error (a bug in meshbench)`;

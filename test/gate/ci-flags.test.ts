@@ -61,7 +61,7 @@ test('no baseline yet: baseline gates are skipped with a notice, the job passes,
 
 test('baseline save refuses a run that failed its gates; --force saves it and the baseline says so', async () => {
   const refused = await meshbench(['baseline', 'save', 'failed.json', '--name', 'main', '--dir', 'baselines']);
-  assert.equal(refused.code, 2);
+  assert.equal(refused.code, 1, 'refused like a failed gate: the input is fine, the run is not');
   assert.match(refused.stderr, /failed\.json is not saved as baseline main: gate fail: meshed\.p99 < 25ms[\s\S]*hint: .*--force/);
   const forced = await meshbench(['baseline', 'save', 'failed.json', '--name', 'main', '--dir', 'baselines', '--force', '--keep', '2']);
   assert.equal(forced.code, 0, forced.stderr);

@@ -1,8 +1,8 @@
 // Why: `meshbench baseline save|show` keeps the last good runs under a name, for `gate --baseline`.
-// Save refuses a run that failed its gates or is not valid (a bad run must not become what
-// later changes are judged against) unless --force, which the baseline records.
+// Save refuses a run that failed its gates or is not valid (exit 1: a bad run must not become
+// what later changes are judged against) unless --force, which the baseline records.
 import type { Command } from 'commander';
-import { badInput, ExitCode } from '../../core/errors.ts';
+import { badInput, ExitCode, MeshbenchError } from '../../core/errors.ts';
 import { readRunResult } from '../../result/read.ts';
 import type { RunResult } from '../../result/types.ts';
 import { addRun, admissionProblems, DEFAULT_KEEP, type BaselineRun } from '../../gate/baseline-policy.ts';
@@ -50,7 +50,8 @@ export function register(program: Command): void {
         const name = opts.name ?? defaultBaselineName(result);
         const problems = admissionProblems(result);
         if (problems.length > 0 && !opts.force) {
-          throw badInput('baseline-refused', `${file} is not saved as baseline ${name}: ${problems.join('; ')}`, 'a baseline should be a good run; re-run on a quiet machine, or pass --force to save it anyway (the baseline records that)');
+          // Exit 1, like a failed gate: the run is not good enough, the input is fine.
+          throw new MeshbenchError('baseline-refused', `${file} is not saved as baseline ${name}: ${problems.join('; ')}`, 'a baseline should be a good run; re-run on a quiet machine, or pass --force to save it anyway (the baseline records that)', ExitCode.gateFailed);
         }
         const previous = await findNamedBaseline(name, opts.dir);
         const { doc, notes } = addRun(previous?.doc ?? null, name, result, { keep, savedAt: new Date().toISOString(), forced: problems.length > 0 ? problems : null });
