@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildRunResult, buildScenario } from '../fixtures/run-result.ts';
+import { syntheticResult, type SyntheticArm } from './synthetic-result.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/meshbench.js', import.meta.url));
 let dir = '';
@@ -96,4 +97,25 @@ test('compare writes Markdown and HTML, and refuses different scenarios unless a
   const allowed = await meshbench(['compare', 'good.json', 'other.json', '--allow-scenario-change']);
   assert.equal(allowed.code, 0, allowed.stderr);
   assert.match(allowed.stdout, /⚠️ Different scenarios/);
+});
+
+test('a real regression (service time 10 → 30 ms) against a rolling baseline fails the gate with a JUnit failure and a Markdown that shows it', async () => {
+  const meshed = (p50Ms: number, p99Ms: number): SyntheticArm[] => [{ name: 'meshed', p50Ms, p99Ms, repeats: 3, requestsPerRepeat: 1500, drift: 0.03 }];
+  for (let i = 0; i < 3; i++) {
+    await writeFile(path.join(dir, `main-${i}.json`), JSON.stringify(syntheticResult(300 + i, meshed(11, 14))));
+    const save = await meshbench(['baseline', 'save', `main-${i}.json`, '--name', 'rolling', '--dir', 'baselines']);
+    assert.equal(save.code, 0, save.stderr);
+  }
+  await writeFile(path.join(dir, 'pr.json'), JSON.stringify(syntheticResult(400, meshed(31, 34))));
+  const summary = path.join(dir, 'pr-summary.md');
+  const gate = await meshbench(['gate', 'pr.json', '--baseline', 'rolling', '--baseline-dir', 'baselines', '--gate', 'meshed.p99 regresses < 10%', '--junit', 'pr.xml', '--markdown', summary], { GITHUB_STEP_SUMMARY: summary });
+  assert.equal(gate.code, 1, gate.stderr);
+  assert.match(gate.stdout, /^FAIL meshed\.p99 regresses < 10% — meshed\.p99 increase vs baseline = \+1\d\d%.*between 3 baseline runs/m);
+  assert.match(await readFile(path.join(dir, 'pr.xml'), 'utf8'), /failures="1"[\s\S]*<failure type="gate-failed" message="meshed\.p99 increase vs baseline = \+1\d\d%/);
+  const md = await readFile(summary, 'utf8');
+  assert.match(md, /against baseline `synthetic-302` \(newest of 3 runs; intervals include the spread between them\)/);
+  assert.match(md, /\| ❌ fail \| `meshed\.p99 regresses < 10%` \| meshed\.p99 increase vs baseline \| \+1\d\d% \|/);
+  const compare = await meshbench(['compare', 'main-2.json', 'pr.json']);
+  assert.equal(compare.code, 0, compare.stderr);
+  assert.match(compare.stdout, /\| p99 \| .* 🔴 worse \|/);
 });
