@@ -11,6 +11,7 @@ import { runScenario } from '../../runner/run-scenario.ts';
 import { applyOverrides, durationNotices, type ScenarioOverrides } from '../../scenario/overrides.ts';
 import { loadScenario } from '../../scenario/parse.ts';
 import { action } from '../action.ts';
+import { parseGatesMode, runExit } from '../gates-mode.ts';
 
 interface RunFlags {
   out?: string;
@@ -52,7 +53,7 @@ export function register(program: Command): void {
     )
     .action(
       action(async (file: string, flags: RunFlags) => {
-        if (flags.gates !== 'fail' && flags.gates !== 'warn') throw badInput('E_FLAG', `--gates must be "fail" or "warn", got "${flags.gates}"`, 'For example --gates warn (a later `meshbench gate` step decides)');
+        const gatesMode = parseGatesMode(flags.gates);
         const overrides: ScenarioOverrides = {
           arms: flags.arms?.split(',').map((a) => a.trim()),
           durationS: flags.duration === undefined ? undefined : parseNumber('--duration', flags.duration),
@@ -79,12 +80,10 @@ export function register(program: Command): void {
         process.stdout.write(`\n${renderSummaryTable(result)}\n`);
         for (const gate of gates.gates) process.stdout.write(`${gate.verdict}\n`);
         process.stdout.write(`result: ${written.json}\nreport: ${written.html}\n`);
-        if (scenario.gates.length === 0 || gates.exitCode === 0) return ExitCode.ok;
-        if (flags.gates === 'warn') {
-          process.stdout.write('warning: a scenario gate failed (--gates warn: exit 0; `meshbench gate` judges it)\n');
-          return ExitCode.ok;
-        }
-        return gates.exitCode;
+        if (scenario.gates.length === 0) return ExitCode.ok;
+        const { exitCode, warning } = runExit(gates.exitCode, gatesMode);
+        if (warning) process.stdout.write(`${warning}\n`);
+        return exitCode;
       }),
     );
 }
