@@ -59,7 +59,8 @@ async function isFile(p: string): Promise<boolean> {
   }
 }
 
-function isPathRef(ref: string): boolean {
+/** A file path (names a file that must exist), as opposed to a baseline name (which may not exist yet). */
+export function isPathRef(ref: string): boolean {
   return ref.endsWith('.json') || ref.includes('/');
 }
 

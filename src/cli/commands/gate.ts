@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { badInput } from '../../core/errors.ts';
 import { readRunResult } from '../../result/read.ts';
 import { scenarioChange } from '../../gate/baseline-policy.ts';
-import { baselineResults, DEFAULT_BASELINE_DIR, findBaseline, loadBaseline } from '../../gate/baseline-store.ts';
+import { baselineResults, DEFAULT_BASELINE_DIR, findBaseline, isPathRef, loadBaseline } from '../../gate/baseline-store.ts';
 import { evaluateGates, type MissingBaseline } from '../../gate/evaluate.ts';
 import { renderJunit } from '../../gate/junit.ts';
 import { renderMarkdown } from '../../gate/markdown.ts';
@@ -76,7 +76,7 @@ Gates:
         const result = await readRunResult(file);
         const notices: string[] = [];
         // A name that is not there yet is the first run; a file path that is not there is a typo.
-        const stored = flags.baseline === undefined ? undefined : flags.baseline.endsWith('.json') || flags.baseline.includes('/') ? await loadBaseline(flags.baseline, flags.baselineDir) : await findBaseline(flags.baseline, flags.baselineDir);
+        const stored = flags.baseline === undefined ? undefined : isPathRef(flags.baseline) ? await loadBaseline(flags.baseline, flags.baselineDir) : await findBaseline(flags.baseline, flags.baselineDir);
         if (stored === null) notices.push(`no baseline "${flags.baseline}" in ${flags.baselineDir} yet: baseline gates are ${missing === 'fail' ? 'failed' : 'not judged'} (--if-no-baseline ${missing})`);
         if (stored) {
           const change = scenarioChange(result, stored.doc);
