@@ -3,7 +3,8 @@
 // A baseline that keeps several runs measures that: judged against each kept run in turn, a gate's
 // statistic varies as much as runs do. If the candidate is one more run like them, its statistic
 // lies within mean ± t(K−1) · sd · √(1 + 1/K) with the stated confidence (a Student-t prediction
-// interval over K runs). A shift inside that band is not a regression; one well beyond it is. Pure.
+// interval over K runs). A shift inside that band is not a regression; one well beyond it is.
+// The caller picks the scale on which runs differ additively (logs for ratios). Pure.
 import type { Interval } from './statistics.ts';
 
 /** Two-sided P(|T| < t) for Student's t with integer `df` (Abramowitz & Stegun 26.7.3–4). */

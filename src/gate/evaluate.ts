@@ -92,7 +92,15 @@ interface Judged {
   op: CompareOp;
   threshold: number;
   fn: (value: (ref: MetricRef) => number) => number;
+  /**
+   * The scale on which runs differ additively, for the between-run band: a ratio's drift is
+   * multiplicative (a busy machine slows everything by a factor), so ratios are banded in logs.
+   * Both maps are increasing.
+   */
+  scale: { to: (x: number) => number; from: (y: number) => number };
 }
+
+const LINEAR = { to: (x: number) => x, from: (y: number) => y };
 
 function refText(r: MetricRef): string {
   return `${r.source === 'baseline' ? 'baseline.' : ''}${r.arm}.${r.metric}`;
@@ -145,12 +153,14 @@ function judged(g: Exclude<Gate, { kind: 'outcome' }>): Judged {
       op: g.op,
       threshold: g.limit,
       fn: (v) => (worse ? v(g.ref) / v(base) - 1 : 1 - v(g.ref) / v(base)),
+      // log of the ratio: r − 1 ↦ log r, and 1 − r ↦ −log r.
+      scale: worse ? { to: Math.log1p, from: Math.expm1 } : { to: (x) => -Math.log1p(-x), from: (y) => -Math.expm1(-y) },
     };
   }
   const { left, right, op } = g;
   if (!hasMetric(right)) {
     const threshold = evaluateExpr(right, () => NaN);
-    return { statistic: formatExpr(left), unit: unitOf(left), op, threshold, fn: (v) => evaluateExpr(left, v) };
+    return { statistic: formatExpr(left), unit: unitOf(left), op, threshold, fn: (v) => evaluateExpr(left, v), scale: LINEAR };
   }
   const scaled = scaledRef(right);
   if (scaled) {
@@ -160,6 +170,7 @@ function judged(g: Exclude<Gate, { kind: 'outcome' }>): Judged {
       op,
       threshold: scaled.factor,
       fn: (v) => evaluateExpr(left, v) / v(scaled.ref),
+      scale: { to: Math.log, from: Math.exp },
     };
   }
   return {
@@ -168,6 +179,7 @@ function judged(g: Exclude<Gate, { kind: 'outcome' }>): Judged {
     op,
     threshold: 0,
     fn: (v) => evaluateExpr(left, v) - evaluateExpr(right, v),
+    scale: LINEAR,
   };
 }
 
@@ -271,9 +283,10 @@ function evaluateComparison(g: Exclude<Gate, { kind: 'outcome' }>, loaded: Loade
   });
   const { point } = boot;
   // Judged against each kept baseline run in turn, the statistic varies as much as runs do.
-  const band = referencesBaseline(g) ? betweenRunBand(loaded.perRun.map((s) => pointStatistic(s, j.fn)), opts.confidence) : null;
-  const interval = boot.interval && band ? hull(boot.interval, band.interval) : boot.interval;
-  const noise = band ? `; between ${band.runs} baseline runs ${formatInterval(band.interval.lo, band.interval.hi, j.unit)}` : '';
+  const banded = referencesBaseline(g) ? betweenRunBand(loaded.perRun.map((s) => j.scale.to(pointStatistic(s, j.fn))), opts.confidence) : null;
+  const band = banded ? { runs: banded.runs, lo: j.scale.from(banded.interval.lo), hi: j.scale.from(banded.interval.hi) } : null;
+  const interval = boot.interval && band ? hull(boot.interval, band) : boot.interval;
+  const noise = band ? `; between ${band.runs} baseline runs ${formatInterval(band.lo, band.hi, j.unit)}` : '';
   const level = `${trimPct(opts.confidence)} CI`;
   const thresholdUnit = j.unit === 'change' ? 'percent' : j.unit;
   const threshold = `${OP_TEXT[j.op]} ${formatValue(j.threshold, thresholdUnit)}`;
