@@ -71,3 +71,11 @@ test('runs of different scenarios are flagged; the Markdown fits a comment and t
   assert.deepEqual(data.runs[1].curves.map((x: { arm: string }) => x.arm), ['direct', 'meshed']);
   assert.ok(data.runs[1].curves[1].points.length > 5);
 });
+
+test('a run read from a version-1 result is labelled as such', async () => {
+  const { readRunResult } = await import('../../src/result/read.ts');
+  const v1 = await readRunResult(new URL('../fixtures/v1-result.json', import.meta.url).pathname);
+  const c = compareRuns([v1, v1], { ...OPTS, iterations: 200 });
+  assert.match(c.runs[0]!.caveats[0] ?? '', /^read from a version-1 result/);
+  assert.match(renderCompareMarkdown(c), /> \*\*A:\*\* read from a version-1 result \(its stored latency included failed requests/);
+});
