@@ -5,7 +5,7 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** True when Markdown for `file` should be appended rather than replace the file. */
-export function appendsTo(file: string, append: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+function appendsTo(file: string, append: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
   const summary = env.GITHUB_STEP_SUMMARY;
   return append || (summary !== undefined && summary !== '' && path.resolve(summary) === path.resolve(file));
 }

@@ -24,7 +24,7 @@ interface MetricSpec {
   change: 'ratio' | 'difference';
 }
 
-export const COMPARED: readonly MetricSpec[] = [
+const COMPARED: readonly MetricSpec[] = [
   { metric: 'p50', label: 'p50', unit: 'ms', change: 'ratio' },
   { metric: 'p90', label: 'p90', unit: 'ms', change: 'ratio' },
   { metric: 'p99', label: 'p99', unit: 'ms', change: 'ratio' },
@@ -89,7 +89,7 @@ function samplesOf(current: ArmSample, baseline?: ArmSample): Samples {
 }
 
 /** better / worse only when the whole interval of the change is on one side of zero (every metric here is higher-is-worse). */
-export function verdictOf(interval: Interval | null): Verdict {
+function verdictOf(interval: Interval | null): Verdict {
   if (!interval) return 'not measured';
   if (interval.lo > 0) return 'worse';
   if (interval.hi < 0) return 'better';

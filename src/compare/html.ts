@@ -19,7 +19,7 @@ export interface CompareChartData {
   arms: string[];
 }
 
-export function compareChartData(c: Comparison, results: readonly RunResult[]): CompareChartData {
+function compareChartData(c: Comparison, results: readonly RunResult[]): CompareChartData {
   const arms = c.arms.map((a) => a.arm);
   return {
     arms,
