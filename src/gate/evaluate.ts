@@ -1,6 +1,8 @@
 // Why: the one place gates meet data. A pure function of run results: parse every gate, decide
 // what each one judges (a metric, a ratio, a margin, a change against the baseline), bootstrap
-// an interval for it, and turn intervals into pass / fail / inconclusive and an exit code.
+// an interval for it — widened to the spread between baseline runs when the baseline keeps
+// several (between-runs.ts) — and turn intervals into pass / fail / inconclusive and an exit code.
+// Without a baseline, baseline gates can be reported as skipped instead of refused (first CI run).
 import { badInput } from '../core/errors.ts';
 import { deriveSeed, seededRng } from '../core/rng.ts';
 import type { ArmName } from '../scenario/types.ts';
@@ -11,6 +13,7 @@ import {
   gateRefs,
   hasMetric,
   parseGates,
+  referencesBaseline,
   type CompareOp,
   type Expr,
   type Gate,
@@ -18,12 +21,22 @@ import {
   type Source,
 } from './grammar.ts';
 import { armSample, type ArmSample } from './arm-samples.ts';
-import { bootstrap, decide, type GateStatus, type Interval, type Samples } from './statistics.ts';
+import { bootstrap, decide, pointStatistic, type GateStatus, type Interval, type Samples } from './statistics.ts';
+import { betweenRunBand, hull } from './between-runs.ts';
 import { formatInterval, formatValue, type DisplayUnit } from './format-value.ts';
 import { validityProblems } from './validity-scope.ts';
 
+/** What baseline gates do when there is no baseline: skipped (JUnit skipped), skipped but passing in JUnit, or failed. */
+export type MissingBaseline = 'skip' | 'pass' | 'fail';
+
+/** A gate's outcome: judged, or skipped for want of a baseline. */
+export type GateOutcomeStatus = GateStatus | 'skipped';
+
 export interface EvaluateOptions {
-  baseline?: RunResult;
+  /** One baseline run, or a baseline's kept runs (oldest first): their spread is run-to-run noise. */
+  baseline?: RunResult | readonly RunResult[];
+  /** Without it, a baseline gate with no baseline is bad input. */
+  missingBaseline?: MissingBaseline;
   confidence: number;
   inconclusive: 'pass' | 'fail';
   /** Bootstrap seed; defaults to the scenario's seed, so a result always gates the same way. */
@@ -34,7 +47,7 @@ export interface EvaluateOptions {
 
 export interface GateResult {
   expression: string;
-  status: GateStatus;
+  status: GateOutcomeStatus;
   /** What was judged, e.g. "meshed.p99", "meshed.p99 / direct.p99", "meshed.p99 vs baseline". */
   statistic: string;
   unit: DisplayUnit;
@@ -54,11 +67,16 @@ export interface GateResult {
 export interface GateReport {
   scenario: string;
   resultId: string;
+  /** The newest baseline run's id. */
   baselineId: string | null;
+  /** How many baseline runs the baseline gates were judged against. */
+  baselineRuns: number;
+  /** Set when baseline gates were skipped or failed for want of a baseline. */
+  missingBaseline: MissingBaseline | null;
   confidence: number;
   inconclusive: 'pass' | 'fail';
   gates: GateResult[];
-  counts: Record<GateStatus, number>;
+  counts: Record<GateOutcomeStatus, number>;
   /** 0 when every gate passed (inconclusive counting as configured), 1 otherwise. */
   exitCode: 0 | 1;
 }
@@ -74,7 +92,15 @@ interface Judged {
   op: CompareOp;
   threshold: number;
   fn: (value: (ref: MetricRef) => number) => number;
+  /**
+   * The scale on which runs differ additively, for the between-run band: a ratio's drift is
+   * multiplicative (a busy machine slows everything by a factor), so ratios are banded in logs.
+   * Both maps are increasing.
+   */
+  scale: { to: (x: number) => number; from: (y: number) => number };
 }
+
+const LINEAR = { to: (x: number) => x, from: (y: number) => y };
 
 function refText(r: MetricRef): string {
   return `${r.source === 'baseline' ? 'baseline.' : ''}${r.arm}.${r.metric}`;
@@ -127,12 +153,14 @@ function judged(g: Exclude<Gate, { kind: 'outcome' }>): Judged {
       op: g.op,
       threshold: g.limit,
       fn: (v) => (worse ? v(g.ref) / v(base) - 1 : 1 - v(g.ref) / v(base)),
+      // log of the ratio: r − 1 ↦ log r, and 1 − r ↦ −log r.
+      scale: worse ? { to: Math.log1p, from: Math.expm1 } : { to: (x) => -Math.log1p(-x), from: (y) => -Math.expm1(-y) },
     };
   }
   const { left, right, op } = g;
   if (!hasMetric(right)) {
     const threshold = evaluateExpr(right, () => NaN);
-    return { statistic: formatExpr(left), unit: unitOf(left), op, threshold, fn: (v) => evaluateExpr(left, v) };
+    return { statistic: formatExpr(left), unit: unitOf(left), op, threshold, fn: (v) => evaluateExpr(left, v), scale: LINEAR };
   }
   const scaled = scaledRef(right);
   if (scaled) {
@@ -142,6 +170,7 @@ function judged(g: Exclude<Gate, { kind: 'outcome' }>): Judged {
       op,
       threshold: scaled.factor,
       fn: (v) => evaluateExpr(left, v) / v(scaled.ref),
+      scale: { to: Math.log, from: Math.exp },
     };
   }
   return {
@@ -150,6 +179,7 @@ function judged(g: Exclude<Gate, { kind: 'outcome' }>): Judged {
     op,
     threshold: 0,
     fn: (v) => evaluateExpr(left, v) - evaluateExpr(right, v),
+    scale: LINEAR,
   };
 }
 
@@ -157,21 +187,34 @@ function armLabel(source: Source): string {
   return source === 'baseline' ? 'the baseline result' : 'the result';
 }
 
+interface LoadedSamples {
+  /** The result, and the baseline runs pooled (their repeats side by side). */
+  pooled: Samples;
+  /** Per baseline run: the result with that run alone as the baseline. */
+  perRun: Samples[];
+}
+
 /** Loads every arm sample the gates read, checking the data each metric needs is there. */
-function loadSamples(gates: Gate[], result: RunResult, baseline: RunResult | undefined): Samples {
+function loadSamples(gates: Gate[], result: RunResult, baseline: readonly RunResult[]): LoadedSamples {
   const samples = new Map<Source, Map<ArmName, ArmSample>>([
     ['current', new Map()],
     ['baseline', new Map()],
   ]);
+  const perRunArms = baseline.map(() => new Map<ArmName, ArmSample>());
   const get = (source: Source, arm: ArmName, gate: Gate): ArmSample => {
     const bySource = samples.get(source)!;
     let s = bySource.get(arm);
     if (!s) {
-      const from = source === 'baseline' ? baseline : result;
-      if (!from) {
-        throw badInput('gate-needs-baseline', `gate "${gate.text}" compares against a baseline, but none was given`, 'pass --baseline <result.json|name> (save one with `meshbench baseline save`)');
+      if (source === 'current') {
+        s = armSample(result, arm, armLabel(source));
+      } else {
+        if (baseline.length === 0) {
+          throw badInput('gate-needs-baseline', `gate "${gate.text}" compares against a baseline, but none was given`, 'pass --baseline <result.json|name> (save one with `meshbench baseline save`), or --if-no-baseline skip');
+        }
+        const runs = baseline.map((b) => armSample(b, arm, baseline.length > 1 ? `${armLabel(source)} (run ${b.id})` : armLabel(source)));
+        runs.forEach((r, k) => perRunArms[k]!.set(arm, r));
+        s = { arm, repeats: runs.flatMap((r) => r.repeats) };
       }
-      s = armSample(from, arm, armLabel(source));
       bySource.set(arm, s);
     }
     return s;
@@ -190,14 +233,15 @@ function loadSamples(gates: Gate[], result: RunResult, baseline: RunResult | und
       if (ref.metric === 'recoveryS' && s.repeats.every((r) => r.recovery === null)) throw noRecovery(g, ref.arm);
     }
   }
-  return samples;
+  const perRun = perRunArms.map((arms) => new Map<Source, ReadonlyMap<ArmName, ArmSample>>([['current', samples.get('current')!], ['baseline', arms]]));
+  return { pooled: samples, perRun };
 }
 
 function noRecovery(g: Gate, arm: ArmName) {
   return badInput('gate-metric-missing', `gate "${g.text}": no recovery was measured for ${arm}`, 'recovery gates need a fault in the scenario (recovery is measured after each fault ends)');
 }
 
-const STATUS_WORD: Record<GateStatus, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' };
+const STATUS_WORD: Record<GateOutcomeStatus, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE', skipped: 'SKIPPED' };
 const OP_TEXT: Record<CompareOp, string> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥' };
 
 function evaluateOutcome(g: Extract<Gate, { kind: 'outcome' }>, samples: Samples): GateResult {
@@ -229,13 +273,20 @@ function evaluateOutcome(g: Extract<Gate, { kind: 'outcome' }>, samples: Samples
   };
 }
 
-function evaluateComparison(g: Exclude<Gate, { kind: 'outcome' }>, samples: Samples, opts: EvaluateOptions, seed: number): GateResult {
+function evaluateComparison(g: Exclude<Gate, { kind: 'outcome' }>, loaded: LoadedSamples, opts: EvaluateOptions, seed: number): GateResult {
   const j = judged(g);
-  const { point, interval } = bootstrap(samples, j.fn, {
+  const samples = loaded.pooled;
+  const boot = bootstrap(samples, j.fn, {
     confidence: opts.confidence,
     iterations: opts.iterations ?? DEFAULT_ITERATIONS,
     rng: seededRng(deriveSeed(seed, g.text)),
   });
+  const { point } = boot;
+  // Judged against each kept baseline run in turn, the statistic varies as much as runs do.
+  const banded = referencesBaseline(g) ? betweenRunBand(loaded.perRun.map((s) => j.scale.to(pointStatistic(s, j.fn))), opts.confidence) : null;
+  const band = banded ? { runs: banded.runs, lo: j.scale.from(banded.interval.lo), hi: j.scale.from(banded.interval.hi) } : null;
+  const interval = boot.interval && band ? hull(boot.interval, band) : boot.interval;
+  const noise = band ? `; between ${band.runs} baseline runs ${formatInterval(band.lo, band.hi, j.unit)}` : '';
   const level = `${trimPct(opts.confidence)} CI`;
   const thresholdUnit = j.unit === 'change' ? 'percent' : j.unit;
   const threshold = `${OP_TEXT[j.op]} ${formatValue(j.threshold, thresholdUnit)}`;
@@ -273,7 +324,7 @@ function evaluateComparison(g: Exclude<Gate, { kind: 'outcome' }>, samples: Samp
     op: j.op,
     threshold: j.threshold,
     text: { measured, interval: span, threshold },
-    verdict: `${STATUS_WORD[status]} ${g.text} — ${j.statistic} = ${measured} (${level} ${span}); ${reason}`,
+    verdict: `${STATUS_WORD[status]} ${g.text} — ${j.statistic} = ${measured} (${level} ${span}${noise}); ${reason}`,
     validity: [],
   };
 }
@@ -282,8 +333,9 @@ function evaluateComparison(g: Exclude<Gate, { kind: 'outcome' }>, samples: Samp
  * A gate on a comparison the run cannot support is inconclusive, whatever its interval says:
  * the verdict keeps what it would have been and says why it is not trusted.
  */
-function withValidity(g: Gate, r: GateResult, result: RunResult, baseline: RunResult | undefined): GateResult {
-  const problems = [...validityProblems(g, result), ...(baseline && gateRefs(g).some((ref) => ref.source === 'baseline') ? validityProblems(g, baseline).map((c) => ({ ...c, message: `baseline: ${c.message}` })) : [])];
+function withValidity(g: Gate, r: GateResult, result: RunResult, baseline: readonly RunResult[]): GateResult {
+  const fromBaseline = referencesBaseline(g) ? baseline.flatMap((b) => validityProblems(g, b).map((c) => ({ ...c, message: `baseline${baseline.length > 1 ? ` run ${b.id}` : ''}: ${c.message}` }))) : [];
+  const problems = [...validityProblems(g, result), ...fromBaseline];
   if (problems.length === 0) return r;
   const messages = problems.map((p) => p.message);
   const would = r.status === 'inconclusive' ? '' : ` (it would ${r.status})`;
@@ -309,20 +361,50 @@ function validate(opts: EvaluateOptions): void {
   }
 }
 
+/** What a baseline gate judged when there was no baseline. */
+export const NEEDS_BASELINE = 'needs a baseline';
+
+/** A baseline gate with no baseline to judge it against. */
+function withoutBaseline(g: Gate, missing: MissingBaseline): GateResult {
+  const status: GateOutcomeStatus = missing === 'fail' ? 'fail' : 'skipped';
+  const why = 'no baseline yet';
+  return {
+    expression: g.text,
+    status,
+    statistic: NEEDS_BASELINE,
+    unit: 'number',
+    measured: null,
+    interval: null,
+    op: null,
+    threshold: null,
+    text: { measured: why, interval: '', threshold: 'a baseline to compare with' },
+    verdict: `${STATUS_WORD[status]} ${g.text} — ${why} (--if-no-baseline ${missing})`,
+    validity: [],
+  };
+}
+
 /** Judges every gate on the result (and the baseline, for regression gates). */
 export function evaluateGates(result: RunResult, exprs: readonly string[], opts: EvaluateOptions): GateReport {
   validate(opts);
   const gates = parseGates(exprs);
-  const samples = loadSamples(gates, result, opts.baseline);
+  const baseline: readonly RunResult[] = opts.baseline === undefined ? [] : Array.isArray(opts.baseline) ? opts.baseline : [opts.baseline as RunResult];
+  const unjudgeable = new Set(baseline.length === 0 && opts.missingBaseline ? gates.filter(referencesBaseline) : []);
+  const samples = loadSamples(gates.filter((g) => !unjudgeable.has(g)), result, baseline);
   const seed = opts.seed ?? result.scenario.seed;
-  const results = gates.map((g) => withValidity(g, g.kind === 'outcome' ? evaluateOutcome(g, samples) : evaluateComparison(g, samples, opts, seed), result, opts.baseline));
-  const counts: Record<GateStatus, number> = { pass: 0, fail: 0, inconclusive: 0 };
+  const results = gates.map((g) =>
+    unjudgeable.has(g)
+      ? withoutBaseline(g, opts.missingBaseline!)
+      : withValidity(g, g.kind === 'outcome' ? evaluateOutcome(g, samples.pooled) : evaluateComparison(g, samples, opts, seed), result, baseline),
+  );
+  const counts: Record<GateOutcomeStatus, number> = { pass: 0, fail: 0, inconclusive: 0, skipped: 0 };
   for (const r of results) counts[r.status]++;
   const failing = counts.fail > 0 || (opts.inconclusive === 'fail' && counts.inconclusive > 0);
   return {
     scenario: result.scenario.name,
     resultId: result.id,
-    baselineId: opts.baseline?.id ?? null,
+    baselineId: baseline.at(-1)?.id ?? null,
+    baselineRuns: baseline.length,
+    missingBaseline: unjudgeable.size > 0 ? opts.missingBaseline! : null,
     confidence: opts.confidence,
     inconclusive: opts.inconclusive,
     gates: results,
@@ -342,5 +424,6 @@ export function gateRunResult(result: RunResult, opts: { baseline?: RunResult; s
 
 /** What result.json keeps of each gate. */
 export function gateOutcomes(report: GateReport): NonNullable<RunResult['gates']> {
-  return report.gates.map((g) => ({ expression: g.expression, status: g.status, statistic: g.statistic, value: g.measured, interval: g.interval, text: g.text, verdict: g.verdict }));
+  // `run` never has a baseline, so its gates are never skipped.
+  return report.gates.filter((g): g is GateResult & { status: GateStatus } => g.status !== 'skipped').map((g) => ({ expression: g.expression, status: g.status, statistic: g.statistic, value: g.measured, interval: g.interval, text: g.text, verdict: g.verdict }));
 }

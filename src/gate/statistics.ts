@@ -152,6 +152,21 @@ export interface BootstrapOutcome {
  * Bootstraps `statistic`, a function of metric values, over the samples it reads. Within one
  * iteration a metric of an arm is drawn once, so `meshed.p99 / meshed.p99` is exactly 1.
  */
+/** The statistic on all the data as measured (no resampling). */
+export function pointStatistic(samples: Samples, statistic: (value: (ref: MetricRef) => number) => number): number {
+  const merged = new Map<string, MergedSample>();
+  return statistic((ref) => {
+    const key = `${ref.source}/${ref.arm}`;
+    let m = merged.get(key);
+    if (!m) {
+      const s = sampleOf(samples, ref.source, ref.arm);
+      m = mergeRepeats(s, s.repeats.map((_, i) => i));
+      merged.set(key, m);
+    }
+    return metricValue(m, ref.metric);
+  });
+}
+
 export function bootstrap(samples: Samples, statistic: (value: (ref: MetricRef) => number) => number, opts: BootstrapOptions): BootstrapOutcome {
   const cache = new Map<string, MergedSample>();
   const merged = (source: Source, arm: ArmName, indices: readonly number[]): MergedSample => {

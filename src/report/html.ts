@@ -11,6 +11,7 @@ import { describeInjection } from '../scenario/describe.ts';
 import { buildChartData, type ChartData } from './chart-data.ts';
 import { formatMs, formatOffsetMs, formatPercent, formatRps } from './format.ts';
 import { auditPolicyRouting, auditSentence } from './policy-audit.ts';
+import { embedJson } from './html-text.ts';
 import { reportAssets } from './report-assets.ts';
 import {
   edgeRows,
@@ -302,11 +303,6 @@ function table(header: string[], rows: string[][], id?: string): string {
 
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
-
-/** JSON inside <script type="application/json">: no "<" may survive, or "</script>" ends it. */
-function embedJson(data: unknown): string {
-  return JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 const STYLE = `

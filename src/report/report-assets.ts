@@ -18,6 +18,14 @@ export function reportAssets(): { chartJs: string; drawScript: string } {
   return cached;
 }
 
+let compareScript: string | null = null;
+
+/** The comparison page's drawing script (src/report/browser/draw-compare.js), safe inside <script>. */
+export function compareDrawScript(): string {
+  compareScript ??= inlineSafe(readAsset(fileURLToPath(new URL('./browser/draw-compare.js', import.meta.url)), 'the comparison script'));
+  return compareScript;
+}
+
 function chartJsUmdPath(): string {
   // The package's exports map hides dist/ files, so resolve its entry point and take the sibling.
   const require = createRequire(import.meta.url);

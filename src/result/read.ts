@@ -23,6 +23,11 @@ export async function readRunResult(file: string): Promise<RunResult> {
   } catch (err) {
     throw badInput('E_RESULT_JSON', `${file} is not valid JSON: ${(err as Error).message}`, 'Pass the result.json written by `meshbench run`, unmodified.');
   }
+  return runResultFromDocument(doc, file);
+}
+
+/** Checks (and upgrades) a parsed document; `file` names where it came from in messages. */
+export function runResultFromDocument(doc: unknown, file: string): RunResult {
   const { schema, version } = (doc ?? {}) as { schema?: unknown; version?: unknown };
   if (schema !== RESULT_SCHEMA) {
     throw badInput('E_RESULT_SCHEMA', `${file} is not a meshbench run result (schema: ${JSON.stringify(schema)})`, `Expected "schema": "${RESULT_SCHEMA}" — pass a result.json from \`meshbench run\`.`);

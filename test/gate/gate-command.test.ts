@@ -52,14 +52,15 @@ test('a saved baseline is found by name and regression gates pass against it (ex
   await access(path.join(dir, 'baselines', 'retry-storm.json'));
   const show = await meshbench('baseline', 'show', '--dir', 'baselines', '--name', 'retry-storm');
   assert.equal(show.code, 0, show.stderr);
-  assert.match(show.stdout, /scenario retry-storm, result 20250314-090000-retry-storm-fixture/);
+  assert.match(show.stdout, /scenario retry-storm \(sha256:[0-9a-f]{16}\), 1 of up to 5 run\(s\)/);
+  assert.match(show.stdout, /run 20250314-090000-retry-storm-fixture, started /);
   assert.match(show.stdout, /meshed {2}repeats 2 {2}p50 /);
   const gate = await meshbench('gate', resultFile, '--no-scenario-gates', '--baseline', 'retry-storm', '--baseline-dir', 'baselines', '--gate', 'meshed.p50 regresses < 10%');
   assert.equal(gate.code, 0, gate.stderr);
   assert.match(gate.stdout, /^PASS meshed\.p50 regresses < 10% — /);
 });
 
-test('bad input exits 2 with a hint: bad JSON, unknown version, bad gate, missing baseline', async () => {
+test('bad input exits 2 with a hint: bad JSON, unknown version, bad gate, missing baseline file, bad --if-no-baseline', async () => {
   await writeFile(path.join(dir, 'broken.json'), '{"schema": ');
   const doc = buildRunResult() as unknown as Record<string, unknown>;
   await writeFile(path.join(dir, 'v9.json'), JSON.stringify({ ...doc, version: 9 }));
@@ -67,7 +68,9 @@ test('bad input exits 2 with a hint: bad JSON, unknown version, bad gate, missin
     [['gate', 'broken.json'], /not valid JSON/],
     [['gate', 'v9.json'], /version 9/],
     [['gate', resultFile, '--gate', 'meshed.p99 < 25'], /column 14[\s\S]*hint: give the threshold a unit/],
-    [['gate', resultFile, '--baseline', 'nightly', '--baseline-dir', 'baselines'], /no baseline "nightly"[\s\S]*hint:/],
+    [['gate', resultFile, '--baseline', 'old/nightly.json'], /no baseline file old\/nightly\.json[\s\S]*hint:/],
+    [['gate', resultFile, '--baseline', 'nightly', '--if-no-baseline', 'maybe'], /--if-no-baseline maybe is not one of skip, pass, fail/],
+    [['gate', resultFile, '--no-scenario-gates', '--gate', 'meshed.p99 regresses < 10%'], /compares against a baseline, but none was given/],
     [['gate', resultFile, '--inconclusive', 'maybe'], /inconclusive must be "pass" or "fail"/],
   ];
   for (const [args, pattern] of cases) {

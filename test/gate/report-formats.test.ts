@@ -13,7 +13,9 @@ const report: GateReport = {
   baselineId: '20250313-090000-retry-storm',
   confidence: 0.95,
   inconclusive: 'pass',
-  counts: { pass: 2, fail: 1, inconclusive: 1 },
+  baselineRuns: 1,
+  missingBaseline: null,
+  counts: { pass: 2, fail: 1, inconclusive: 1, skipped: 0 },
   exitCode: 1,
   gates: [
     {

@@ -1,4 +1,6 @@
-// Why: `meshbench run` — the main job: a scenario, both arms, the report, and the gates.
+// Why: `meshbench run` — the main job: a scenario, both arms, the report, and the gates. A CI
+// workflow that judges gates in a later step (`meshbench gate`) runs this with --gates warn, so
+// a failed gate is reported here but does not stop the steps that publish it.
 import type { Command } from 'commander';
 import path from 'node:path';
 import { badInput, ExitCode } from '../../core/errors.ts';
@@ -9,6 +11,7 @@ import { runScenario } from '../../runner/run-scenario.ts';
 import { applyOverrides, durationNotices, type ScenarioOverrides } from '../../scenario/overrides.ts';
 import { loadScenario } from '../../scenario/parse.ts';
 import { action } from '../action.ts';
+import { parseGatesMode, runExit } from '../gates-mode.ts';
 
 interface RunFlags {
   out?: string;
@@ -21,6 +24,7 @@ interface RunFlags {
   kubeconfig?: string;
   context?: string;
   quiet?: boolean;
+  gates: string;
 }
 
 function timestamp(d: Date): string {
@@ -42,12 +46,14 @@ export function register(program: Command): void {
     .option('--kubeconfig <file>', 'kubeconfig of the cluster (kubernetes backend; default: the local cluster when it is up, else the usual lookup)')
     .option('--context <name>', 'kubeconfig context (kubernetes backend; default: the current context)')
     .option('--quiet', 'no progress output')
+    .option('--gates <fail|warn>', 'a failed scenario gate exits 1 (fail) or only prints a warning (warn, for CI that gates in a later step)', 'fail')
     .addHelpText(
       'after',
       '\nExamples:\n  $ meshbench run scenarios/baseline.yaml --duration 5 --out reports/quick\n  $ meshbench run scenarios/baseline.yaml --backend kubernetes --kubeconfig ~/.meshbench/local/kubeconfig\n',
     )
     .action(
       action(async (file: string, flags: RunFlags) => {
+        const gatesMode = parseGatesMode(flags.gates);
         const overrides: ScenarioOverrides = {
           arms: flags.arms?.split(',').map((a) => a.trim()),
           durationS: flags.duration === undefined ? undefined : parseNumber('--duration', flags.duration),
@@ -74,7 +80,10 @@ export function register(program: Command): void {
         process.stdout.write(`\n${renderSummaryTable(result)}\n`);
         for (const gate of gates.gates) process.stdout.write(`${gate.verdict}\n`);
         process.stdout.write(`result: ${written.json}\nreport: ${written.html}\n`);
-        return scenario.gates.length > 0 ? gates.exitCode : ExitCode.ok;
+        if (scenario.gates.length === 0) return ExitCode.ok;
+        const { exitCode, warning } = runExit(gates.exitCode, gatesMode);
+        if (warning) process.stdout.write(`${warning}\n`);
+        return exitCode;
       }),
     );
 }
