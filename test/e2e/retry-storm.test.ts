@@ -71,8 +71,10 @@ test('direct: a metastable retry storm; meshed: amplification near 1 and recover
   assert.ok(direct.amplification!.peak >= 2.5, `direct amplification ${summary}`);
   assert.equal(direct.recovery[0]!.recoveredAfterS, null, `direct must not recover: ${summary}`);
   assert.ok(meshed.amplification!.peak <= 1.4, `meshed amplification ${summary}`);
+  // Recovery is counted in whole 1 s windows after the lock ends; 2–3 s on a quiet machine, a
+  // window or two more when other work shares the CPUs — never the direct arm's "not at all".
   const meshedRecovery = meshed.recovery[0]!.recoveredAfterS;
-  assert.ok(meshedRecovery !== null && meshedRecovery <= 3, `meshed recovery ${summary}`);
+  assert.ok(meshedRecovery !== null && meshedRecovery <= 5, `meshed recovery ${summary}`);
   const incident = result.verdict.find((l) => l.startsWith('Incident "db-lock user-service"'));
   assert.match(incident ?? '', /direct: .*did not recover in the \d+ s after it; meshed: .*recovered [\d.]+ s after it ended/, result.verdict.join('\n'));
   // Amplification is the naive client's attempts per request: never above 1 + retries.
