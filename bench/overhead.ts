@@ -23,14 +23,12 @@ const runId = newRunId();
 const ledger = Ledger.open(runId);
 const dir = await mkdtemp(path.join(os.tmpdir(), 'meshbench-bench-overhead-'));
 const started: Target[] = [];
-installCleanupHandlers(
-  async () => {
-    for (const t of started.reverse()) await t.stop();
-    await rm(dir, { recursive: true, force: true });
-    ledger.close();
-  },
-  { runId },
-);
+const cleanup = async () => {
+  for (const t of started.splice(0).reverse()) await t.stop();
+  await rm(dir, { recursive: true, force: true });
+  ledger.close();
+};
+const uninstall = installCleanupHandlers(cleanup, { runId });
 
 const upstream = await startUpstream(Number(values.bytes));
 started.push(upstream);
@@ -76,3 +74,6 @@ if (summary.has('haproxy')) {
   const ratio = (x: number, y: number) => (y > 0 ? `${(x / y).toFixed(2)}×` : `n/a (HAProxy added ${y.toFixed(3)} ms)`);
   console.log(`ratio vs haproxy: p50 ${ratio(m.p50, h.p50)}, p99 ${ratio(m.p99, h.p99)} (goals: p50 ≤ 1.5×, p99 ≤ 2×, RSS ≤ 50 MB)`);
 }
+// The children keep the event loop alive: stop them here rather than waiting for it to drain.
+await cleanup();
+uninstall();

@@ -62,14 +62,34 @@ function modelArm(sweep: ArmSweep, tolerancePct: number, cpus: number): ArmCapac
   return { ...sweep, usl, holdout, resources, doubts };
 }
 
+const largestMeasured = (a: ArmCapacity) => Math.max(0, ...(a.usl?.points.map((p) => p.replicas) ?? []));
+
+/**
+ * The scaled service's model for the meshed arm's plan when none of its own knees was the
+ * service's: if every one was set elsewhere (locally one proxy process carries every replica's
+ * traffic, so the sweep found the proxy's limit, not the service's), the service scales as the
+ * direct arm measured it and the mesh adds the proxy's measured cost per node (or pod). Null
+ * when the meshed arm has a model of its own or there is nothing to borrow; said in its doubts.
+ */
+function borrowedServiceModel(meshed: ArmCapacity, direct: ArmCapacity | undefined): ArmCapacity['usl'] {
+  const found = meshed.knees.filter((k) => k.outcome === 'found');
+  if (meshed.usl || !direct?.usl || direct.usl.lowerBound || !meshed.resources?.proxy) return null;
+  if (found.length === 0 || !found.every((k) => k.limitedBy === 'elsewhere')) return null;
+  meshed.doubts.push(
+    `every meshed knee was set elsewhere than the scaled service — here one proxy process carries every replica's traffic, so the sweep measured the proxy's limit — so the meshed plan takes the service's model from the direct arm (λ ${Math.round(direct.usl.lambda)} rps per replica) and adds the proxy's measured cost (${meshed.resources.proxy.coresPer1000Rps.toFixed(2)} cores per 1 000 rps) per node or pod`,
+  );
+  return direct.usl;
+}
+
 export function modelCapacity(sweep: CapacitySweep, request: PlanRequest): CapacityResult {
   const arms = sweep.arms.map((a) => modelArm(a, sweep.settings.resolution * 100, sweep.environment.cpus));
-  const models: ArmModel[] = arms.map((a) => ({
-    arm: a.name,
-    usl: a.usl,
-    resources: a.resources,
-    largestMeasured: Math.max(0, ...(a.usl?.points.map((p) => p.replicas) ?? [])),
-  }));
+  const direct = arms.find((a) => a.name === 'direct');
+  const models: ArmModel[] = arms.map((a) => {
+    const borrowed = a.name === 'meshed' ? borrowedServiceModel(a, direct) : null;
+    return borrowed
+      ? { arm: a.name, usl: borrowed, resources: a.resources, largestMeasured: largestMeasured(direct!) }
+      : { arm: a.name, usl: a.usl, resources: a.resources, largestMeasured: largestMeasured(a) };
+  });
   const plan = makePlan(models, request);
   const planned = [plan.direct, plan.meshed].filter((p) => p !== null);
   const trustworthy = planned.length > 0 && planned.every((p) => p.feasible) && arms.every((a) => a.doubts.length === 0);

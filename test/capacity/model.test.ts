@@ -90,3 +90,30 @@ test('when every knee is this machine’s, the plan takes the smallest as a lowe
   assert.equal(result.plan.trustworthy, false);
   assert.equal(result.arms[0]!.usl!.lowerBound, false);
 });
+
+test('when every meshed knee is the proxy’s (set elsewhere), the meshed plan scales the service as the direct arm measured it, adds the proxy per node, and says so', () => {
+  const sweep = syntheticSweep([
+    { name: 'direct', capacity: linear },
+    { name: 'meshed', capacity: (n) => [575, 690, 780][n - 1]!, knee: (k) => ({ ...k, limitedBy: 'elsewhere' }) },
+  ]);
+  const result = modelCapacity(sweep, request);
+  const [direct, meshed] = result.arms;
+  assert.equal(meshed!.usl, null, 'no model is fitted to the meshed knees themselves');
+  assert.match(meshed!.doubts.join('\n'), /every meshed knee was set elsewhere .* takes the service's model from the direct arm \(λ 7\d\d rps per replica\) and adds the proxy's measured cost \(0\.60 cores per 1 000 rps\)/);
+  const plan = result.plan;
+  const [d, m] = [plan.direct!, plan.meshed!];
+  assert.ok(d.feasible && m.feasible);
+  assert.equal(m.replicas, d.replicas, 'the same service model: the same replicas');
+  assert.ok(m.proxy!.per === 'node' && m.proxy!.cores > 0);
+  assert.ok(plan.meshCostNodes! >= 0, 'the mesh only adds nodes');
+  assert.equal(plan.trustworthy, false, 'a borrowed model is a doubt');
+  assert.equal(direct!.doubts.length, 0);
+
+  // One meshed knee set by the service: the meshed arm has its own model, nothing is borrowed.
+  const own = modelCapacity(syntheticSweep([
+    { name: 'direct', capacity: linear },
+    { name: 'meshed', capacity: linear, knee: (k) => (k.replicas === 3 ? { ...k, limitedBy: 'elsewhere' } : k) },
+  ]), request).arms[1]!;
+  assert.deepEqual(own.usl!.points.map((p) => p.replicas), [1, 2]);
+  assert.doesNotMatch(own.doubts.join('\n'), /from the direct arm/);
+});

@@ -124,8 +124,10 @@ export function doubts(result: CapacityResult): string[] {
   for (const p of [result.plan.direct, result.plan.meshed]) {
     if (p && !p.feasible) out.push(`${p.arm}: no plan — ${p.reason}`);
     if (p?.feasible && p.extrapolation > 2) {
-      const measured = result.arms.find((a) => a.name === p.arm)?.usl?.points.map((pt) => pt.replicas) ?? [];
-      out.push(`${p.arm}: ${p.replicas} replicas is ${p.extrapolation.toFixed(1)}× the largest count measured (${Math.max(...measured)}); the model's hold-out checked one step of extrapolation, not this many`);
+      // extrapolation = replicas ÷ the largest count the plan's model was fitted to (for a
+      // borrowed model, the direct arm's).
+      const largest = Math.round(p.replicas / p.extrapolation);
+      out.push(`${p.arm}: ${p.replicas} replicas is ${p.extrapolation.toFixed(1)}× the largest count measured (${largest}); the model's hold-out checked one step of extrapolation, not this many`);
     }
   }
   return out;
