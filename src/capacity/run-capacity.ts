@@ -105,7 +105,7 @@ export async function runCapacitySweep(opts: SweepOptions): Promise<CapacitySwee
   if (scenario.backend.kind !== 'embedded') {
     throw environmentError(
       'E_BACKEND_UNAVAILABLE',
-      `${scenario.file}: backend "${scenario.backend.kind}" is not available in meshbench ${meshbenchVersion()}; capacity sweeps run on the embedded backend (local processes on loopback) today`,
+      `${scenario.file}: backend "${scenario.backend.kind}" is not available for capacity sweeps in meshbench ${meshbenchVersion()}; capacity sweeps run on the embedded backend (local processes on loopback) — \`meshbench run\` runs the scenario in a cluster`,
       'Remove the `backend:` block (or set `backend: {kind: embedded}`) to sweep locally.',
     );
   }

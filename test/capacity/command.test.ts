@@ -82,7 +82,7 @@ test('each bad flag is refused with exit 2, naming the flag and the fix', async 
 test('a backend capacity cannot use yet is an environment problem (exit 3), found before anything starts', async () => {
   const r = await meshbench('capacity', 'k8s.yaml', '--slo', 'p99 < 50ms', '--target-rps', '100', '--out', 'out');
   assert.equal(r.code, 3, r.stderr);
-  assert.match(r.stderr, /backend "kubernetes" is not available[\s\S]*capacity sweeps run on the embedded backend/);
+  assert.match(r.stderr, /backend "kubernetes" is not available for capacity sweeps[\s\S]*capacity sweeps run on the embedded backend/);
 });
 
 test('--from re-plans a saved sweep without measuring: another target, another node size', async () => {
