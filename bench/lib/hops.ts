@@ -36,7 +36,7 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ = 100
 }
 
-/** Resident memory of a process and its children (HAProxy and nginx run workers). */
+/** Resident memory of one process (HAProxy and nginx run single-process here: one thread, no master). */
 export function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : 0;

@@ -1,6 +1,7 @@
-// Why: pods (and, later, local children) must not carry a TypeScript transpiler: each process
-// entry is bundled once by esbuild into a self-contained ES module in dist/, which the
-// meshbench image runs with plain `node`. The list of entries is the image's interface.
+// Why: pods must not carry a TypeScript transpiler: each process entry is bundled once by
+// esbuild into a self-contained ES module in dist/, which the meshbench image runs with plain
+// `node`. The list of entries is the image's interface. (Local children are bundled on first use
+// by src/runtime/child-bundle.ts, with the same options.)
 import { build } from 'esbuild';
 import { repoPath } from '../runtime/child.ts';
 import { NODE_BUNDLE_OPTIONS } from './esbuild-options.ts';

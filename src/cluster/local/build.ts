@@ -4,14 +4,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { environmentError } from '../../core/errors.ts';
 import { mustRun } from '../../faults/run-command.ts';
 import { cacheDir } from '../../runtime/cache-dir.ts';
 import { repoPath } from '../../runtime/child.ts';
-
-export { cacheDir };
 
 /** Where the Kubernetes binaries for this checkout's go.mod are (or will be) cached. */
 export async function kubernetesCacheDir(): Promise<string> {

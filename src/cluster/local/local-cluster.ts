@@ -16,7 +16,8 @@ import { isAlive, Ledger, readLedgers, type LedgerEntry } from '../../runtime/le
 import { bundleEntries } from '../../build/bundle.ts';
 import { repoPath } from '../../runtime/child.ts';
 import { listNodes, loadKubeConfig, waitForNodesReady, type NodeSummary } from '../kube-client.ts';
-import { buildKubernetes, buildPause, cacheDir } from './build.ts';
+import { cacheDir } from '../../runtime/cache-dir.ts';
+import { buildKubernetes, buildPause } from './build.ts';
 import { componentKubeconfigPath, controlPlane, nodeComponents, type Binaries, type ComponentSpec } from './components.ts';
 import { cniConfig, containerdConfig, kubeconfig, kubeletConfig, kubeProxyConfig, nodeDirs } from './configs.ts';
 import { startDaemon } from './daemon.ts';
