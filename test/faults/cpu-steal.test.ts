@@ -31,19 +31,33 @@ function runnableNs(pid: number): number {
   return run! + wait!;
 }
 
+/** The machine's CPU ticks so far, all cores: those the hypervisor gave to other guests, and all. */
+function hypervisorTicks(): { steal: number; total: number } {
+  const values = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  return { steal: values[7]!, total: values.reduce((a, b) => a + b, 0) };
+}
+
 /**
  * Share of a window the CPU-bound target was allowed to run: time running or runnable (waiting
  * for a CPU) per wall-clock time. An unstolen busy loop is runnable all the time (≈ 1.0) however
  * loaded the machine is; a frozen or stopped one is neither, which is exactly what steal takes
  * away. (Loop iterations per second are no measure here: on this shared 2-core machine other
  * sessions' load moves the target's iteration rate by ±30 % from one second to the next.)
+ *
+ * The kernel leaves the hypervisor's own steal (this VM's vCPU given to another guest) out of a
+ * task's run time, so on a crowded host an unfrozen loop reads 0.90 (seen in CI). That steal is
+ * measured over the same window from /proc/stat and the share is taken of the time the VM had.
  */
-async function availableShare(pid: number, windowMs: number): Promise<number> {
+async function availableShare(pid: number, windowMs: number): Promise<{ share: number; hypervisorSteal: number }> {
   const t0 = process.hrtime.bigint();
   const r0 = runnableNs(pid);
+  const h0 = hypervisorTicks();
   await sleep(windowMs);
   const r1 = runnableNs(pid);
-  return (r1 - r0) / Number(process.hrtime.bigint() - t0);
+  const h1 = hypervisorTicks();
+  const wallNs = Number(process.hrtime.bigint() - t0);
+  const hypervisorSteal = h1.total > h0.total ? (h1.steal - h0.steal) / (h1.total - h0.total) : 0;
+  return { share: (r1 - r0) / (wallNs * (1 - hypervisorSteal)), hypervisorSteal };
 }
 
 describe('startCpuSteal', () => {
@@ -62,18 +76,27 @@ describe('startCpuSteal', () => {
     await cleanLeftovers({ runId });
   });
 
-  async function measure(percent: number, mechanism: CpuStealMechanism): Promise<{ share: number; freed: number; label: string }> {
+  interface Measured {
+    share: number;
+    freed: number;
+    label: string;
+    /** Hypervisor steal in the stolen window and in the freed one, for the diagnostic. */
+    hypervisor: string;
+  }
+
+  async function measure(percent: number, mechanism: CpuStealMechanism): Promise<Measured> {
     const fault = await startCpuSteal({ ledger, runId, pid: hog.pid, percent, periodMs: 100, mechanism });
-    let share: number;
+    let stolen: Awaited<ReturnType<typeof availableShare>>;
     try {
-      share = await availableShare(hog.pid, 3000);
+      stolen = await availableShare(hog.pid, 3000);
     } finally {
       await fault.stop();
     }
     const before = await iterations(hog);
     const freed = await availableShare(hog.pid, 1000);
     assert.ok((await iterations(hog)) > before, 'the target makes progress after stop()');
-    return { share, freed, label: fault.mechanism };
+    const hypervisor = `hypervisor steal ${(stolen.hypervisorSteal * 100).toFixed(1)} % / ${(freed.hypervisorSteal * 100).toFixed(1)} %`;
+    return { share: stolen.share, freed: freed.share, label: fault.mechanism, hypervisor };
   }
 
   const cases: Array<{ percent: number; mechanism: CpuStealMechanism; skip: string | false }> = [
@@ -85,13 +108,13 @@ describe('startCpuSteal', () => {
     it(`${c.mechanism} at ${c.percent} % lets the target run ${100 - c.percent} % of the time, within 5 points`, { skip: c.skip }, async (t) => {
       const cgroupBefore = readFileSync(`/proc/${hog.pid}/cgroup`, 'utf8');
       const expected = 1 - c.percent / 100;
-      let { share, freed, label } = await measure(c.percent, c.mechanism);
-      t.diagnostic(`available share ${share.toFixed(3)} (expected ${expected}), after stop ${freed.toFixed(3)}`);
-      if (Math.abs(share - expected) > 0.05) {
-        // A VM's noisy neighbours can stall this process's duty-cycle timers for a whole window;
-        // a mechanism that does not steal what it says misses in both windows.
-        ({ share, freed, label } = await measure(c.percent, c.mechanism));
-        t.diagnostic(`measured again: available share ${share.toFixed(3)}, after stop ${freed.toFixed(3)}`);
+      let { share, freed, label, hypervisor } = await measure(c.percent, c.mechanism);
+      t.diagnostic(`available share ${share.toFixed(3)} (expected ${expected}), after stop ${freed.toFixed(3)}; ${hypervisor}`);
+      // A VM's noisy neighbours can stall this process's duty-cycle timers for a whole window;
+      // a mechanism that does not steal what it says misses in every window.
+      for (let again = 1; again <= 2 && (Math.abs(share - expected) > 0.05 || freed <= 0.95); again++) {
+        ({ share, freed, label, hypervisor } = await measure(c.percent, c.mechanism));
+        t.diagnostic(`measured again: available share ${share.toFixed(3)}, after stop ${freed.toFixed(3)}; ${hypervisor}`);
       }
       assert.match(label, c.mechanism === 'signals' ? /SIGSTOP\/SIGCONT/ : /cgroup v[12]/);
       assert.ok(Math.abs(share - (1 - c.percent / 100)) <= 0.05, `progress share ${share.toFixed(3)} under ${c.percent} % steal (${label})`);
