@@ -2,9 +2,10 @@
 // its comparisons are measurable and, if not, why: the generator's own lateness (the floor)
 // against the effect; repeats that disagree beyond their own intervals (the spread *between*
 // repeats, which a within-run bootstrap cannot see); a warmup that never settled or a transient
-// left in the first measured seconds; a machine that was busy or running another meshbench; a
-// fault that was not applied. Each check has a scope, so a gate is only made inconclusive by the
-// checks that concern what it judges. Pure: a function of the result.
+// left in the first measured seconds; a machine that was busy, running another meshbench or losing
+// its CPUs to the hypervisor's other guests; a fault that was not applied. Each check has a scope,
+// so a gate is only made inconclusive by the checks that concern what it judges. Pure: a function
+// of the result.
 import type { IncidentReport, RunResult, ValidityCheck, ValidityStatus } from '../result/types.ts';
 import { formatFactor, formatMs, formatSignedMs } from '../report/format.ts';
 import { costInterval, steadySample } from './steady-state.ts';
@@ -13,6 +14,8 @@ import { costInterval, steadySample } from './steady-state.ts';
 const BUSY_BEFORE_PER_CPU = 0.5;
 /** After the run the run's own processes add about 1.5–2 (the generator polls one core). */
 const BUSY_AFTER_PER_CPU = 1.5;
+/** A VM whose hypervisor gave more than this share of its CPU time to other guests was not quiet. */
+const HYPERVISOR_STEAL_MAX = 0.05;
 /** A first measured second whose p99 is this many times the steady median is a transient … */
 const TRANSIENT_FACTOR = 2;
 /** … judged only when the steady state has at least this many windows. */
@@ -192,6 +195,16 @@ function machineChecks(result: RunResult): ValidityCheck[] {
       busyBefore || busyAfter
         ? { check: 'load-average', status: 'inconclusive', scope: 'run', message: `the machine was busy (${text}; quiet is below ${(BUSY_BEFORE_PER_CPU * h.cpus).toFixed(1)} before and ${(BUSY_AFTER_PER_CPU * h.cpus).toFixed(1)} after): other work shared the CPUs with the generator, services and proxy` }
         : { check: 'load-average', status: 'valid', scope: 'run', message: `the machine was quiet (${text})` },
+    );
+  }
+  if (h.hypervisorSteal === undefined || h.hypervisorSteal === null) {
+    out.push({ check: 'hypervisor-steal', status: 'skipped', scope: 'run', message: 'the hypervisor\'s steal time was not recorded' });
+  } else {
+    const share = `${(100 * h.hypervisorSteal).toFixed(1)} %`;
+    out.push(
+      h.hypervisorSteal > HYPERVISOR_STEAL_MAX
+        ? { check: 'hypervisor-steal', status: 'inconclusive', scope: 'run', message: `the hypervisor gave ${share} of this VM's CPU time to other guests during the run (quiet is below ${100 * HYPERVISOR_STEAL_MAX} %): every process here was paused at random for it, which reads as latency` }
+        : { check: 'hypervisor-steal', status: 'valid', scope: 'run', message: `the hypervisor took ${share} of this VM's CPU time during the run` },
     );
   }
   const others = [...new Set([...h.otherRunsBefore, ...h.otherRunsAfter])];

@@ -257,7 +257,7 @@ function settingsSection(result: RunResult): string {
       : []),
     [
       'machine',
-      `load average ${h.loadAverageBefore ? h.loadAverageBefore[0].toFixed(2) : '?'} before, ${h.loadAverageAfter ? h.loadAverageAfter[0].toFixed(2) : '?'} after; other meshbench runs: ${[...new Set([...h.otherRunsBefore, ...h.otherRunsAfter])].join(', ') || 'none'}`,
+      `load average ${h.loadAverageBefore ? h.loadAverageBefore[0].toFixed(2) : '?'} before, ${h.loadAverageAfter ? h.loadAverageAfter[0].toFixed(2) : '?'} after; hypervisor steal ${h.hypervisorSteal != null ? `${(100 * h.hypervisorSteal).toFixed(1)} %` : '?'}; other meshbench runs: ${[...new Set([...h.otherRunsBefore, ...h.otherRunsAfter])].join(', ') || 'none'}`,
     ],
   ];
   const services = s.topology.services.map((svc) => [

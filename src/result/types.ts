@@ -50,6 +50,12 @@ export interface HostState {
   /** Ids of other meshbench runs whose ledger owner was alive, before and after. */
   otherRunsBefore: string[];
   otherRunsAfter: string[];
+  /**
+   * Share of the machine's CPU time the hypervisor gave to other guests between the first phase
+   * and the last (/proc/stat steal): noise the guest's load average cannot show. null when not
+   * known (not Linux); absent in results written before it was recorded.
+   */
+  hypervisorSteal?: number | null;
 }
 
 export interface EnvironmentInfo {
@@ -357,7 +363,7 @@ export type ValidityStatus = 'valid' | 'inconclusive' | 'invalid';
 export type ValidityScope = 'run' | 'latency' | 'latency-difference' | 'recovery';
 
 export interface ValidityCheck {
-  check: 'floor' | 'repeats-disagree' | 'warmup' | 'transient' | 'load-average' | 'concurrent-run' | 'faults-applied' | 'measured' | 'result-version';
+  check: 'floor' | 'repeats-disagree' | 'warmup' | 'transient' | 'load-average' | 'hypervisor-steal' | 'concurrent-run' | 'faults-applied' | 'measured' | 'result-version';
   status: ValidityStatus | 'skipped';
   scope: ValidityScope;
   message: string;

@@ -293,7 +293,7 @@ const incident = obj({
 const runResultV2 = obj({
   ...runResultCommon,
   scenario: scenarioV2,
-  host: obj({ cpus: count, loadAverageBefore: nullable(list(num)), loadAverageAfter: nullable(list(num)), otherRunsBefore: list(str), otherRunsAfter: list(str) }),
+  host: obj({ cpus: count, loadAverageBefore: nullable(list(num)), loadAverageAfter: nullable(list(num)), otherRunsBefore: list(str), otherRunsAfter: list(str), hypervisorSteal: absentOr(nullable(num)) }),
   steadyState,
   arms: list(armV2),
   conditions: list(faultRecord),

@@ -8,7 +8,7 @@ import { buildRunResult } from '../result/build.ts';
 import type { RunResult } from '../result/types.ts';
 import { installCleanupHandlers } from '../runtime/clean.ts';
 import { Ledger, newRunId } from '../runtime/ledger.ts';
-import { machineActivity } from '../runtime/machine-activity.ts';
+import { hypervisorStealShare, machineActivity } from '../runtime/machine-activity.ts';
 import { Teardown } from '../runtime/teardown.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { describeEnvironment, meshbenchVersion } from './environment.ts';
@@ -48,7 +48,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     const run = await backend.open(scenario, { runId, runDir: opts.runDir, teardown, ledger, toxiproxyUrl: opts.toxiproxyUrl ?? null });
     const phases = planPhases(scenario.arms, scenario.repeats);
     const outputs: PhaseOutput[] = [];
-    const before = machineActivity(runId);
+    const before = await machineActivity(runId);
     for (const [i, phase] of phases.entries()) {
       progress.phaseStart(phase, i, phases.length);
       const out = await runPhase(scenario, phase, { backend: run, teardown, progress });
@@ -56,7 +56,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       progress.phaseEnd(`${lat.requests.ok}/${lat.requests.scheduled} ok, ${lat.achievedRps.toFixed(0)} rps`);
       outputs.push(out);
     }
-    const after = machineActivity(runId);
+    const after = await machineActivity(runId);
     const environment = { ...describeEnvironment(scenario), ...(await run.describe()) };
     const result = buildRunResult(scenario, outputs, {
       id: runId,
@@ -70,6 +70,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         loadAverageAfter: after.loadAverage,
         otherRunsBefore: before.otherRuns,
         otherRunsAfter: after.otherRuns,
+        hypervisorSteal: hypervisorStealShare(before, after),
       },
     });
     return analyze(result);

@@ -25,15 +25,22 @@ export async function processUsage(pid: number): Promise<ProcessUsage | null> {
   }
 }
 
-/** The machine's CPU time (all cores) since boot, busy and total, in clock ticks, from /proc/stat. */
-export async function machineCpuTicks(): Promise<{ busy: number; total: number } | null> {
+export interface MachineCpuTicks {
+  busy: number;
+  /** Time the hypervisor ran another guest while this VM wanted the CPU (0 on bare metal). */
+  steal: number;
+  total: number;
+}
+
+/** The machine's CPU time (all cores) since boot, busy, stolen and total, in clock ticks, from /proc/stat. */
+export async function machineCpuTicks(): Promise<MachineCpuTicks | null> {
   try {
     const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
     const [, ...values] = line.trim().split(/\s+/);
     const ticks = values.slice(0, 8).map(Number);
     const total = ticks.reduce((a, b) => a + b, 0);
-    // idle and iowait are the 4th and 5th values.
-    return { busy: total - ticks[3]! - ticks[4]!, total };
+    // idle and iowait are the 4th and 5th values, steal the 8th.
+    return { busy: total - ticks[3]! - ticks[4]!, steal: ticks[7]!, total };
   } catch {
     return null;
   }

@@ -28,7 +28,7 @@ test('the fixture itself is valid: every check passes', () => {
   assert.equal(valid.validity.status, 'valid', JSON.stringify(valid.validity.reasons));
   assert.deepEqual(
     [...new Set(valid.validity.checks.map((c) => c.check))].sort(),
-    ['concurrent-run', 'faults-applied', 'floor', 'load-average', 'measured', 'repeats-disagree', 'transient', 'warmup'],
+    ['concurrent-run', 'faults-applied', 'floor', 'hypervisor-steal', 'load-average', 'measured', 'repeats-disagree', 'transient', 'warmup'],
   );
 });
 
@@ -68,9 +68,16 @@ test('repeats that disagree on recovery are flagged for recovery gates', () => {
   assert.match(r?.message ?? '', /direct recovered from "db-lock user-service" in 1 of 2 repeats/);
 });
 
-test('a busy machine, another meshbench run, a fault not applied, an unsettled warmup, a start-up transient', () => {
+test('a busy machine, a VM losing its CPUs to the hypervisor, another meshbench run, a fault not applied, an unsettled warmup, a start-up transient', () => {
   const busy = analyze({ ...valid, host: { ...valid.host, loadAverageBefore: [4.3, 2.6, 1.1] } });
   assert.match(reason(busy, 'load-average')!.message, /load average 4\.30 before .* on 2 CPUs/);
+  // The VM lost 12 % of its CPU time to the hypervisor's other guests: its load average hides it.
+  const stolen = analyze({ ...valid, host: { ...valid.host, hypervisorSteal: 0.12 } });
+  assert.equal(stolen.validity.status, 'inconclusive');
+  assert.match(reason(stolen, 'hypervisor-steal')!.message, /the hypervisor gave 12\.0 % of this VM's CPU time to other guests during the run \(quiet is below 5 %\)/);
+  assert.equal(reason(analyze({ ...valid, host: { ...valid.host, hypervisorSteal: 0.04 } }), 'hypervisor-steal'), undefined, '4 % is within what a quiet VM sees');
+  const older = analyze({ ...valid, host: { ...valid.host, hypervisorSteal: undefined } });
+  assert.equal(older.validity.checks.find((c) => c.check === 'hypervisor-steal')!.status, 'skipped', 'a result from before it was recorded says so');
   const shared = analyze({ ...valid, host: { ...valid.host, otherRunsAfter: ['kso7yd1p'] } });
   assert.match(reason(shared, 'concurrent-run')!.message, /another meshbench run was active on this machine \(live ledgers: kso7yd1p\)/);
   const unapplied = analyze({ ...valid, faults: valid.faults.map((f, i) => (i === 0 ? { ...f, actualStartMs: null, actualStopMs: null, error: 'nft: permission denied' } : f)) });

@@ -76,6 +76,8 @@ mesh:
   assert.ok(result.comparison);
   assert.match(result.verdict[0] ?? '', /^Steady state \(direct 3 s, meshed 3 s\): the mesh (costs |.s cost is not measurable)/);
   assert.ok(['valid', 'inconclusive', 'invalid'].includes(result.validity.status));
+  const steal = result.host.hypervisorSteal;
+  assert.ok(typeof steal === 'number' && steal >= 0 && steal < 1, `the hypervisor's steal over the run is recorded as a share (${steal})`);
   for (const arm of [direct, meshed]) assert.ok(arm.repeats[0]!.warmup!.ms >= 1000, `${arm.name}: warmed up at least load.warmup`);
   assert.deepEqual(childPids().filter((p) => !before.includes(p)), [], 'no child process survives the run');
 });

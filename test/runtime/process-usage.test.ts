@@ -17,11 +17,12 @@ test('a process’s CPU seconds and RSS agree with what it reports about itself'
   assert.equal(await processUsage(2 ** 30), null, 'a process that does not exist has no usage');
 });
 
-test('the machine’s busy ticks grow with work and never exceed the total', async () => {
+test('the machine’s busy ticks grow with work; neither they nor the hypervisor’s steal exceed the total', async () => {
   const a = (await machineCpuTicks())!;
   const burnUntil = performance.now() + 200;
   while (performance.now() < burnUntil) Math.sqrt(Math.random());
   const b = (await machineCpuTicks())!;
   assert.ok(b.busy > a.busy && b.total > a.total);
   assert.ok(b.busy - a.busy <= b.total - a.total);
+  assert.ok(b.steal >= a.steal && b.steal - a.steal <= b.total - a.total, 'steal is a share of the total');
 });
