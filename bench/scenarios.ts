@@ -1,7 +1,9 @@
 // Why: each shipped scenario promises an outcome in its header ("direct does not recover,
 // meshed recovers within seconds"). This runs them repeatedly and reports how often the promise
 // held and how much the figures spread from run to run — fidelity is measured, not assumed.
-// It also counts how often each run was valid, and why not (the validity reasons).
+// It also counts how often each run was valid, and why not (the validity reasons), and where each
+// run's wall time went: sending load (warmups and measured parts) or fixed overheads (processes
+// starting, topologies coming up and down, faults set up, the analysis and report).
 // Usage: npm run bench:scenarios [-- --runs 10 --only retry-storm,baseline --gap 60]
 // (--gap: seconds to wait between runs, so the 1-minute load average a run leaves behind has
 // decayed before the next one measures the machine.)
@@ -57,6 +59,11 @@ const EXPECTED: Record<string, { promise: string; holds: (r: RunResult) => boole
   },
 };
 
+/** Seconds a run spent sending load: every phase's warmup and measured part. */
+function loadSeconds(r: RunResult): number {
+  return r.arms.reduce((sum, a) => sum + a.repeats.reduce((s, rep) => s + (rep.warmup?.ms ?? 0) + rep.measuredMs, 0), 0) / 1000;
+}
+
 function spread(xs: number[]): string {
   const s = [...xs].sort((a, b) => a - b);
   const fmt = (n: number) => (Math.abs(n) >= 10 ? n.toFixed(0) : n.toFixed(2));
@@ -71,10 +78,15 @@ for (const name of names) {
   if (!expected) throw new Error(`unknown scenario ${name}`);
   const scenario = await loadScenario(`scenarios/${name}.yaml`);
   const results: RunResult[] = [];
+  const walls: number[] = [];
+  const loads: number[] = [];
   for (let i = 0; i < runs; i++) {
     if (i > 0 && Number(values.gap) > 0) await new Promise((r) => setTimeout(r, Number(values.gap) * 1000));
     const runDir = await mkdtemp(path.join(os.tmpdir(), `meshbench-bench-${name}-`));
+    const started = performance.now();
     const r = await runScenario({ ...scenario, seed: scenario.seed + i }, { runDir, quiet: true });
+    walls.push((performance.now() - started) / 1000);
+    loads.push(loadSeconds(r));
     results.push(r);
     const reasons = r.validity.reasons.map((x) => x.check).join(', ');
     console.log(`  run ${i + 1}: ${r.validity.status}${reasons ? ` (${reasons})` : ''}; load ${r.host.loadAverageBefore?.[0].toFixed(2)} → ${r.host.loadAverageAfter?.[0].toFixed(2)}; floor p99 ${Math.max(...r.arms.map((a) => a.sendLatenessMs.p99)).toFixed(1)} ms; ${r.verdict[0]}`);
@@ -90,6 +102,7 @@ for (const name of names) {
         (rec.length > 0 ? ` · recovered ${rec.filter((x) => x !== null).length}/${rec.length}, after ${spread(rec.filter((x): x is number => x !== null))} s` : ''),
     );
   }
+  console.log(`  wall time per run: ${spread(walls)} s, of which load ${spread(loads)} s, fixed overheads ${spread(walls.map((w, i) => w - loads[i]!))} s`);
   console.log(`  floor (send lateness p99): ${spread(results.flatMap((r) => r.arms.map((a) => a.sendLatenessMs.p99)))} ms`);
   const statuses = ['valid', 'inconclusive', 'invalid'].map((s) => `${s} ${results.filter((r) => r.validity.status === s).length}`);
   const reasons = new Map<string, number>();

@@ -10,7 +10,8 @@ import net from 'node:net';
 import path from 'node:path';
 import type { ProxyConfig } from '../../proxy/src/config.ts';
 import { realClock } from '../../src/core/clock.ts';
-import { preciseWaiter } from '../../src/load/precise-waiter.ts';
+import type { Waiter } from '../../src/load/executor.ts';
+import { threadWaiter } from '../../src/load/thread-waiter.ts';
 import { startChild } from '../../src/runtime/child.ts';
 import { processStartTime, type Ledger } from '../../src/runtime/ledger.ts';
 import { newHistogram, recordMs, type Histogram } from '../../src/stats/histogram.ts';
@@ -64,10 +65,10 @@ process.on('disconnect', () => process.exit(0));`;
   return { name: 'direct', port, host: 'users', pid: child.pid!, stop: () => stopProcess(child) };
 }
 
-export async function startMeshbenchProxy(name: string, config: ProxyConfig, dir: string): Promise<Target> {
+export async function startMeshbenchProxy(name: string, config: ProxyConfig, dir: string, nodeFlags: string[] = []): Promise<Target> {
   const file = path.join(dir, `${name}.json`);
   await writeFile(file, JSON.stringify(config));
-  const child = startChild<never, { type: 'ready'; port: number }>('proxy/main.ts', { label: name, args: ['--config', file] });
+  const child = startChild<never, { type: 'ready'; port: number }>('proxy/main.ts', { label: name, args: ['--config', file], nodeFlags });
   const ready = await child.next<{ type: 'ready'; port: number }>('ready');
   return { name, port: ready.port, host: 'users', pid: child.pid, stop: () => child.stop() };
 }
@@ -174,8 +175,7 @@ export async function startNginx(upstreamPort: number, dir: string, ledger: Ledg
 }
 
 /** One open-loop round against one target: `rate` requests/s for `ms`, latency from the intended send time. */
-export async function round(target: Target, rate: number, ms: number, agent: http.Agent, into: Tally | null): Promise<void> {
-  const wait = preciseWaiter();
+export async function round(target: Target, rate: number, ms: number, agent: http.Agent, wait: Waiter, into: Tally | null): Promise<void> {
   const signal = new AbortController().signal;
   const before = target.pid && into ? cpuMs(target.pid) : 0;
   const start = realClock.now();
@@ -211,12 +211,14 @@ export async function round(target: Target, rate: number, ms: number, agent: htt
 /** Alternates 1 s rounds over the targets (after a short warm round each); a tally per target. */
 export async function alternate(targets: Target[], rate: number, rounds: number): Promise<Map<string, Tally>> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  const timer = threadWaiter();
   const tallies = new Map(targets.map((t) => [t.name, { histogram: newHistogram(), cpuMs: 0, errors: 0 }]));
   try {
-    for (const t of targets) await round(t, rate, 500, agent, null); // warm connections and JIT
-    for (let r = 0; r < rounds; r++) for (const t of targets) await round(t, rate, 1000, agent, tallies.get(t.name)!);
+    for (const t of targets) await round(t, rate, 500, agent, timer.wait, null); // warm connections and JIT
+    for (let r = 0; r < rounds; r++) for (const t of targets) await round(t, rate, 1000, agent, timer.wait, tallies.get(t.name)!);
   } finally {
     agent.destroy();
+    await timer.close();
   }
   return tallies;
 }

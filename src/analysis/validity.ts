@@ -12,7 +12,7 @@ import { costInterval, steadySample } from './steady-state.ts';
 
 /** Before the run, a 1-minute load average above this share of the CPUs means other work. */
 const BUSY_BEFORE_PER_CPU = 0.5;
-/** After the run the run's own processes add about 1.5–2 (the generator polls one core). */
+/** After the run the run's own processes (generator, services, proxy) add about 1–2. */
 const BUSY_AFTER_PER_CPU = 1.5;
 /** A VM whose hypervisor gave more than this share of its CPU time to other guests was not quiet. */
 const HYPERVISOR_STEAL_MAX = 0.05;

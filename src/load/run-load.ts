@@ -5,9 +5,9 @@ import { realClock } from '../core/clock.ts';
 import type { WindowPoint } from '../result/types.ts';
 import { OpenLoopExecutor, type Waiter } from './executor.ts';
 import { httpSender } from './http-sender.ts';
-import { preciseWaiter } from './precise-waiter.ts';
 import { PhaseTimeline } from './phase-timeline.ts';
 import { Recorder } from './recorder.ts';
+import { threadWaiter } from './thread-waiter.ts';
 import { arrivalSchedule, scheduleRngs } from './schedule.ts';
 import type { LoadgenConfig, LoadgenResult } from './types.ts';
 
@@ -18,7 +18,7 @@ export interface LoadHooks {
   onWindow?: (window: WindowPoint, inFlight: number) => void;
 }
 
-/** The lateness bench swaps in a naive waiter to compare against; the default is precise. */
+/** The lateness bench swaps in other waiters to compare against; the default is a timer thread. */
 export interface LoadDeps {
   wait?: Waiter;
 }
@@ -42,6 +42,7 @@ export function startLoad(config: LoadgenConfig, hooks: LoadHooks = {}, deps: Lo
     hooks.onMeasureStart?.();
   });
 
+  const timerThread = deps.wait ? null : threadWaiter(realClock);
   const executor = new OpenLoopExecutor({
     arrivals: arrivalSchedule(load, scheduleRngs(config.seed), timeline),
     marks: timeline.marks(),
@@ -49,7 +50,7 @@ export function startLoad(config: LoadgenConfig, hooks: LoadHooks = {}, deps: Lo
     send: sender.send,
     sink: recorder,
     clock: realClock,
-    wait: deps.wait ?? preciseWaiter(realClock),
+    wait: deps.wait ?? timerThread!.wait,
   });
 
   const done = executor
@@ -60,6 +61,9 @@ export function startLoad(config: LoadgenConfig, hooks: LoadHooks = {}, deps: Lo
       recorder.finish(measuredMs);
       return recorder.result(startedAt, measuredMs, timeline.warmupRecord());
     })
-    .finally(() => sender.close());
+    .finally(async () => {
+      sender.close();
+      await timerThread?.close();
+    });
   return { done, stop: () => executor.stop() };
 }

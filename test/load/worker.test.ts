@@ -98,9 +98,16 @@ test('the worker offers 200 rps for 2 s and reports latency from the intended se
   assert.equal(lateness.count, 400);
 
   assert.deepEqual(result.windows.map((w) => [w.t, w.scheduled, w.ok]), [[0, 200, 200], [1, 200, 200]]);
-  // Progress carries the numbers; window histograms come only with the final result.
-  const numbers = ({ histogram: _, histogramAll: __, ...rest }: WindowPoint) => rest;
-  assert.deepEqual(progress.map(numbers), result.windows.map(numbers), 'each window was reported once as progress');
+  // Progress carries the counts and live figures (2 significant digits: within 1 % of the
+  // result's 3-digit ones); window histograms come only with the final result.
+  const counts = ({ histogram: _, histogramAll: __, p50: _p50, p99: _p99, max: _max, p50All: _a, p99All: _b, ...rest }: WindowPoint) => rest;
+  assert.deepEqual(progress.map(counts), result.windows.map(counts), 'each window was reported once as progress');
+  for (const [i, live] of progress.entries()) {
+    const exact = result.windows[i]!;
+    for (const key of ['p50', 'p99', 'max', 'p50All', 'p99All'] as const) {
+      assert.ok(Math.abs(live[key]! - exact[key]!) <= 0.01 * exact[key]!, `window ${i} ${key}: live ${live[key]} ms vs ${exact[key]} ms`);
+    }
+  }
   assert.equal(summarizeMs(decodeHistogram(result.windows[1]!.histogram)).count, 200);
   assert.deepEqual(events.filter((e) => e !== 'progress'), ['measure-start', 'done']);
 
