@@ -23,7 +23,7 @@ function apiFailure(url: string, doing: string, err: unknown): Error {
     'E_TOXIPROXY',
     `toxiproxy at ${url}: ${doing} failed (${detail})`,
     status === null
-      ? 'Is the toxiproxy-server running and reachable at that URL? Omit toxiproxyUrl to use the bundled server.'
+      ? 'Is the toxiproxy-server running and reachable at that URL? Locally, omit --toxiproxy / `toxiproxy:` to use the bundled server; on the kubernetes backend the server is the arm\'s Toxiproxy pod — check that it is Running (`kubectl get pods -n <run namespace>`).'
       : 'Check that the server speaks the Toxiproxy 2.x API and that the proxy still exists (`meshbench clean` removes leftovers of killed runs).',
   );
 }

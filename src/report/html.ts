@@ -11,7 +11,7 @@ import { describeInjection } from '../scenario/describe.ts';
 import { buildChartData, type ChartData } from './chart-data.ts';
 import { formatMs, formatOffsetMs, formatPercent, formatRps } from './format.ts';
 import { auditPolicyRouting, auditSentence } from './policy-audit.ts';
-import { embedJson } from './html-text.ts';
+import { embedJson, escapeHtml as esc } from './html-text.ts';
 import { reportAssets } from './report-assets.ts';
 import {
   edgeRows,
@@ -299,10 +299,6 @@ function table(header: string[], rows: string[][], id?: string): string {
   const head = header.map((h) => `<th>${esc(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n');
   return `<table${id ? ` id="${id}"` : ''}><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
 const STYLE = `
