@@ -54,7 +54,7 @@ test('written with faults from 0 s to the end instead of conditions, the scenari
   assert.match(r.stderr, /move it to conditions: \(without at and duration\)/);
 });
 
-test('the DB lock under always-on conditions: cost line, incident line per arm, bounded amplification, gates everywhere, validity', { skip }, async () => {
+test('the DB lock under always-on conditions: cost line, incident line per arm, bounded amplification, gates everywhere, validity', { skip }, async (t) => {
   const out = path.join(dir, 'run');
   const r = await meshbench('run', SCENARIO, '--out', out, '--quiet');
   assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
@@ -86,11 +86,16 @@ test('the DB lock under always-on conditions: cost line, incident line per arm, 
   for (const w of edge.windows) assert.ok(w.attempted === 0 || w.attempts / w.attempted <= 3, `direct window ${w.t}: ${w.attempts} attempts for ${w.attempted} requests`);
   assert.ok(direct.amplification!.peak <= 3);
 
-  // Meshed latency during the lock is of the requests that succeeded: never lower than before it.
+  // The lock fails meshed requests (they wait past the mesh's deadline), and latency during it is
+  // of the requests that succeeded only: none succeeded, no latency. (Latency during vs before is
+  // not compared: the few successes at the lock's edges can be fast, and 2 % loss puts TCP
+  // retransmissions of 200 ms and more into some seconds' tails at random — a local run read p99
+  // 275 ms before the lock and 48 ms during it.)
   const meshedLock = result.incidents[0]!.arms.find((a) => a.arm === 'meshed')!.repeats[0]!;
-  if (meshedLock.during?.p99 != null && meshedLock.before?.p99 != null) {
-    assert.ok(meshedLock.during.p99 >= meshedLock.before.p99, `meshed p99 during the lock ${meshedLock.during.p99} ms < before ${meshedLock.before.p99} ms`);
-  }
+  t.diagnostic(`meshed before the lock: success ${meshedLock.before?.successRate}, p50 ${meshedLock.before?.p50} ms; during: success ${meshedLock.during?.successRate}, p50 ${meshedLock.during?.p50} ms`);
+  assert.ok(meshedLock.before && meshedLock.during, 'the meshed arm has windows before and during the lock');
+  assert.ok(meshedLock.during.successRate < meshedLock.before.successRate, `meshed success during the lock ${meshedLock.during.successRate} ≥ before ${meshedLock.before.successRate}`);
+  assert.equal(meshedLock.during.p50 === null, meshedLock.during.successRate === 0, 'a latency during the lock exactly when some request succeeded');
   assert.ok(Object.keys(result.arms.find((a) => a.name === 'meshed')!.failures.byReason).every((k) => /^(proxy:|client-timeout|connection-error|upstream-\dxx|dropped)/.test(k)));
 
   // Gate outcomes in all three outputs.
