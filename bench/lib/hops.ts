@@ -65,10 +65,10 @@ process.on('disconnect', () => process.exit(0));`;
   return { name: 'direct', port, host: 'users', pid: child.pid!, stop: () => stopProcess(child) };
 }
 
-export async function startMeshbenchProxy(name: string, config: ProxyConfig, dir: string, nodeFlags: string[] = []): Promise<Target> {
+export async function startMeshbenchProxy(name: string, config: ProxyConfig, dir: string): Promise<Target> {
   const file = path.join(dir, `${name}.json`);
   await writeFile(file, JSON.stringify(config));
-  const child = startChild<never, { type: 'ready'; port: number }>('proxy/main.ts', { label: name, args: ['--config', file], nodeFlags });
+  const child = startChild<never, { type: 'ready'; port: number }>('proxy/main.ts', { label: name, args: ['--config', file] });
   const ready = await child.next<{ type: 'ready'; port: number }>('ready');
   return { name, port: ready.port, host: 'users', pid: child.pid, stop: () => child.stop() };
 }

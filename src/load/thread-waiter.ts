@@ -22,7 +22,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const control = new Int32Array(workerData, 0, 1);
 const sleepMs = new Float64Array(workerData, 8, 1);
 let seen = 0;
-for (;;) {
+waiting: for (;;) {
   Atomics.wait(control, 0, seen);
   seen = Atomics.load(control, 0);
   if (seen < 0) break;
@@ -31,8 +31,9 @@ for (;;) {
     const left = until - performance.now();
     if (left <= 0) break;
     if (Atomics.wait(control, 0, seen, left) !== 'timed-out') {
+      // A newer wait (or exit) replaced this one: sleep towards its due time instead.
       seen = Atomics.load(control, 0);
-      if (seen < 0) process.exit(0);
+      if (seen < 0) break waiting;
       until = performance.now() + sleepMs[0];
     }
   }

@@ -36,8 +36,6 @@ export interface ChildOptions {
   /** Label used in errors ("user-service#1"). */
   label: string;
   args?: string[];
-  /** Node/V8 flags for this child (e.g. heap sizing), after --enable-source-maps. */
-  nodeFlags?: string[];
   env?: NodeJS.ProcessEnv;
   /** Forward the child's stderr to ours (default: collect it for error messages). */
   inheritStderr?: boolean;
@@ -61,7 +59,7 @@ export interface Child<In, Out> {
 /** Start `entry` (its bundle) as an IPC child. */
 export function startChild<In, Out>(entry: ChildEntry, options: ChildOptions): Child<In, Out> {
   const child = fork(childScript(entry), options.args ?? [], {
-    execArgv: ['--enable-source-maps', ...(options.nodeFlags ?? [])],
+    execArgv: ['--enable-source-maps'],
     env: options.env ?? process.env,
     stdio: ['ignore', 'inherit', options.inheritStderr ? 'inherit' : 'pipe', 'ipc'],
   });

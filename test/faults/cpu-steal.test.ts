@@ -10,6 +10,7 @@ import type { HogCommand, HogEvent } from '../../src/faults/cpu-hog.ts';
 import { startCpuSteal, type CpuStealMechanism } from '../../src/faults/cpu-steal.ts';
 import { startChild, type Child } from '../../src/runtime/child.ts';
 import { cleanLeftovers } from '../../src/runtime/clean.ts';
+import { machineCpuTicks } from '../../src/runtime/process-usage.ts';
 import { Ledger, newRunId } from '../../src/runtime/ledger.ts';
 
 const stateDir = mkdtempSync(path.join(tmpdir(), 'meshbench-test-'));
@@ -31,12 +32,6 @@ function runnableNs(pid: number): number {
   return run! + wait!;
 }
 
-/** The machine's CPU ticks so far, all cores: those the hypervisor gave to other guests, and all. */
-function hypervisorTicks(): { steal: number; total: number } {
-  const values = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-  return { steal: values[7]!, total: values.reduce((a, b) => a + b, 0) };
-}
-
 /**
  * Share of a window the CPU-bound target was allowed to run: time running or runnable (waiting
  * for a CPU) per wall-clock time. An unstolen busy loop is runnable all the time (≈ 1.0) however
@@ -51,10 +46,10 @@ function hypervisorTicks(): { steal: number; total: number } {
 async function availableShare(pid: number, windowMs: number): Promise<{ share: number; hypervisorSteal: number }> {
   const t0 = process.hrtime.bigint();
   const r0 = runnableNs(pid);
-  const h0 = hypervisorTicks();
+  const h0 = (await machineCpuTicks())!;
   await sleep(windowMs);
   const r1 = runnableNs(pid);
-  const h1 = hypervisorTicks();
+  const h1 = (await machineCpuTicks())!;
   const wallNs = Number(process.hrtime.bigint() - t0);
   const hypervisorSteal = h1.total > h0.total ? (h1.steal - h0.steal) / (h1.total - h0.total) : 0;
   return { share: (r1 - r0) / (wallNs * (1 - hypervisorSteal)), hypervisorSteal };
