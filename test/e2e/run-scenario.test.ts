@@ -69,7 +69,10 @@ mesh:
     assert.equal(arm.requests.scheduled, 300, `${arm.name}: 100 rps × 3 s scheduled`);
     assert.equal(arm.requests.ok, 300, `${arm.name}: every request succeeded`);
     assert.equal(arm.repeats[0]!.windows.length, 3);
-    assert.ok(arm.sendLatenessMs.p50 < 0.5, `${arm.name}: send lateness p50 ${arm.sendLatenessMs.p50} ms`);
+    // The generator's median lateness is a fraction of a millisecond on a quiet machine (the
+    // timer thread wakes it ~0.1 ms late); the hypervisor's steal or other work can push it
+    // past that, and then the run has flagged the machine.
+    if (machineDoubts.length === 0) assert.ok(arm.sendLatenessMs.p50 < 0.5, `${arm.name}: send lateness p50 ${arm.sendLatenessMs.p50} ms`);
   }
   assert.ok((meshed.proxy?.counters.requests ?? 0) >= 300, 'the meshed arm really went through the proxy');
   assert.equal(direct.proxy, null);
