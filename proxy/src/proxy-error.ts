@@ -22,8 +22,6 @@ export type ProxyErrorReason =
   | 'upstream-unreachable'
   /** The endpoint reset or closed the connection after the request was sent. */
   | 'upstream-reset'
-  | 'request-too-large'
-  | 'response-too-large'
   /** A bug in the proxy; the request failed instead of the process. */
   | 'internal-error'
   /** The request line or Host broke RFC 9112 (two Hosts, none in HTTP/1.1, a bad target). */
@@ -42,8 +40,6 @@ const STATUS: Record<ProxyErrorReason, number> = {
   'deadline-exceeded': 504,
   'upstream-unreachable': 502,
   'upstream-reset': 502,
-  'request-too-large': 413,
-  'response-too-large': 502,
   'internal-error': 500,
   'bad-request': 400,
   'pipeline-limit': 503,

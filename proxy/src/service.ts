@@ -1,15 +1,17 @@
 // Why: every proxy concern (routing, deadlines, retries, balancing, breaking, admission,
 // metrics) is a small layer over this one function type, as in tower and Finagle, so a stack is a
 // list of values that can be reordered, replaced or left out — and each piece tested alone.
-// Bodies are buffered (they are small and bounded): a buffered request can be retried.
+// Bodies stream through; a request body small enough to hold whole (body.ts) can be sent again.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Body } from './body.ts';
 import type { ProxyErrorReason } from './proxy-error.ts';
 
 export interface ProxyRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
-  body: Buffer;
+  /** Held whole (replayable: a retry sends it again) or streaming through once (never retried). */
+  body: Body;
   /** Absolute deadline on the proxy's clock (ms); null = none. */
   deadlineAt: number | null;
   /** Aborted when the deadline passes or the client goes away: stop all work for it. */
@@ -23,8 +25,10 @@ export interface ProxyRequest {
 
 export interface ProxyResponse {
   status: number;
+  /** content-length is set only on a streamed body whose length the upstream announced. */
   headers: OutgoingHttpHeaders;
-  body: Buffer;
+  /** The proxy's own answers are buffers; an upstream's body streams to the client. */
+  body: Body;
   /** Why the proxy itself answered (never set for an upstream's own response). */
   proxyError: ProxyErrorReason | null;
 }

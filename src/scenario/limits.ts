@@ -22,9 +22,9 @@ export const MAX_TIMER_TEXT = `${MAX_TIMER_MS} ms (about 24.8 days), the longest
 export const MAX_RATE = 10_000;
 export const MAX_RATE_WHY = `one load generator sends at most about ${MAX_RATE} requests per second (npm run bench:loadgen-ceiling, docs/benchmarks.md)`;
 
-/** The proxy buffers a response up to this size (its `response-too-large` limit). */
+/** A synthetic service holds its response body in memory, once per replica. */
 export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
-export const MAX_RESPONSE_WHY = `the mesh proxy buffers at most ${MAX_RESPONSE_BYTES} bytes (8 MiB) of a response; larger ones fail as response-too-large`;
+export const MAX_RESPONSE_WHY = `a synthetic service holds its response body (at most ${MAX_RESPONSE_BYTES} bytes, 8 MiB) in memory`;
 
 /**
  * result.json is written as one JSON string, and V8 strings end at 2^29 characters: half of

@@ -32,7 +32,7 @@ before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'meshbench-abuse-'));
   slow = await startUpstream(respondAfter(20));
   stalled = await startUpstream((_req, res) => held.push(() => res.writeHead(200).end('late')));
-  echo = await startUpstream((req, res) => res.writeHead(200).end(JSON.stringify({ url: req.url, host: req.headers.host, deadline: req.headers['x-meshbench-deadline-ms'] ?? null })));
+  echo = await startUpstream((req, res) => res.end(JSON.stringify({ url: req.url, host: req.headers.host, deadline: req.headers['x-meshbench-deadline-ms'] ?? null })));
   const config = path.join(dir, 'proxy.json');
   const mesh = testMesh({ retry: { ...testMesh().retry, enabled: false }, breaker: { ...testMesh().breaker, consecutiveFailures: 5 } });
   await writeFile(config, JSON.stringify(proxyConfig(mesh, { slow: [slow], stalled: [stalled], echo: [echo] })));

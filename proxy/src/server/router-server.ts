@@ -5,15 +5,15 @@
 // client goes away; and turns any bug in a layer into a 500 for that request, not a dead proxy.
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import type { MeshConfig } from '../../../src/scenario/types.ts';
 import { ConnectionLimits } from '../admission/connection-limits.ts';
 import { proxyError } from '../proxy-error.ts';
+import { requestBody } from './request-body.ts';
 import { requestTarget } from './request-target.ts';
 import type { ProxyResponse, Service } from '../service.ts';
 import { CLIENT_GONE } from '../timeout/abort-reasons.ts';
 import type { ProxyMetrics } from '../telemetry/proxy-metrics.ts';
-
-export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 export function createRouterServer(
   service: Service,
@@ -72,25 +72,9 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, service: Se
   res.on('close', () => {
     if (!res.writableFinished) controller.abort(CLIENT_GONE);
   });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > MAX_REQUEST_BODY_BYTES) tooLarge = true;
-    else chunks.push(chunk);
-  });
   req.on('error', () => controller.abort(CLIENT_GONE));
-  req.on('end', () => {
-    if (tooLarge) return respond(res, proxyError('request-too-large'), metrics);
-    service({
-      method: req.method ?? 'GET',
-      path: req.url ?? '/',
-      headers: req.headers,
-      body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-      deadlineAt: null,
-      signal: controller.signal,
-    }).then(
+  requestBody(req, (body) => {
+    service({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, deadlineAt: null, signal: controller.signal }).then(
       (out) => respond(res, out, metrics),
       (err: unknown) => {
         process.stderr.write(`meshbench proxy: bug while serving ${req.method} ${req.url}: ${err instanceof Error ? err.stack : String(err)}\n`);
@@ -102,7 +86,33 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, service: Se
 
 function respond(res: http.ServerResponse, out: ProxyResponse, metrics: ProxyMetrics): void {
   if (out.proxyError) metrics.proxyErrorCount(out.proxyError);
-  if (res.destroyed || res.headersSent) return;
-  res.writeHead(out.status, { ...out.headers, 'content-length': out.body.length });
-  res.end(out.body);
+  const { body } = out;
+  if (Buffer.isBuffer(body)) {
+    if (res.destroyed || res.headersSent) return;
+    out.headers['content-length'] = body.length;
+    res.writeHead(out.status, out.headers);
+    res.end(body);
+    return;
+  }
+  if (res.destroyed || res.headersSent) {
+    body.destroy();
+    return;
+  }
+  res.writeHead(out.status, out.headers);
+  streamTo(body, res);
+}
+
+/** Copies an upstream body to the client at the client's pace; either side breaking ends the other. */
+function streamTo(body: Readable, res: http.ServerResponse): void {
+  body.on('data', (chunk: Buffer) => {
+    if (res.write(chunk)) return;
+    body.pause();
+    res.once('drain', () => body.resume());
+  });
+  body.on('end', () => res.end());
+  // A body cut short must not look complete to the client: its connection is reset.
+  body.on('error', () => res.destroy());
+  res.on('close', () => {
+    if (!body.readableEnded) body.destroy();
+  });
 }

@@ -1,5 +1,5 @@
-// Why: counts what the client of one (destination, route) saw — status class and latency —
-// including the proxy's own refusals, and how many attempts each request took, by incrementing
+// Why: counts what the client of one (destination, route) saw — status class and latency (to the
+// response's headers: the body streams after) — including the proxy's own refusals, and how many attempts each request took, by incrementing
 // fields of a pre-built object. Attempts are counted per request when it finishes, so attempts ÷
 // attempted requests is bounded by 1 + maxRetries in any window, and a fast failure (no attempt)
 // is counted apart instead of pulling the ratio below 1.

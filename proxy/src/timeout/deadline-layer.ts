@@ -1,6 +1,8 @@
 // Why: enforces the deadline: work for a request stops (its signal aborts, upstream requests are
 // cancelled) the moment it passes, and the client gets 504 `deadline-exceeded` — never later.
+// The deadline bounds the wait for the response's headers; a body that has started streams on.
 import type { Clock } from '../../../src/core/clock.ts';
+import { discardBody } from '../body.ts';
 import { proxyError } from '../proxy-error.ts';
 import type { Layer, ProxyResponse } from '../service.ts';
 import type { DestinationMetrics } from '../telemetry/proxy-metrics.ts';
@@ -29,8 +31,14 @@ export function deadlineLayer(routeTimeoutMs: number | null, clock: Clock, metri
       }, Math.min(MAX_DEADLINE_MS, deadlineAt - now)); // never past a timer's range, even by float error
     });
     try {
-      const res = await Promise.race([inner({ ...req, deadlineAt, signal: controller.signal }), passed]);
-      return res === 'passed' || res.proxyError === 'deadline-exceeded' ? exceeded() : res;
+      const attempt = inner({ ...req, deadlineAt, signal: controller.signal });
+      const res = await Promise.race([attempt, passed]);
+      if (res === 'passed') {
+        // An answer that arrives after the deadline is not forwarded; its body is drained.
+        void attempt.then((late) => discardBody(late.body));
+        return exceeded();
+      }
+      return res.proxyError === 'deadline-exceeded' ? exceeded() : res;
     } finally {
       clearTimeout(timer);
       req.signal.removeEventListener('abort', onParentAbort);

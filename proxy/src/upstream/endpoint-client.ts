@@ -1,14 +1,14 @@
 // Why: the one place the proxy talks to an endpoint: HTTP/1.1 over a keep-alive pool, the
 // remaining deadline stamped on the request, and every way an upstream can fail turned into a
 // classified 502/504 instead of an exception — "failed before sending" (safe to retry) is told
-// apart from "reset after sending".
+// apart from "reset after sending". The response is handed on at its headers and its body streams
+// after (the router copies it to the client); a request body streams to the endpoint the same way.
 import http from 'node:http';
 import type { Clock } from '../../../src/core/clock.ts';
 import { proxyError, type ProxyErrorReason } from '../proxy-error.ts';
 import type { ProxyResponse, Service } from '../service.ts';
 import { DEADLINE_HEADER, remainingHeader } from '../timeout/deadline.ts';
 import { forwardable } from './hop-headers.ts';
-import { MAX_RESPONSE_BYTES } from '../../../src/scenario/limits.ts';
 
 /** A TCP connect that takes longer than this is treated as unreachable (SYN lost/blackholed). */
 export const CONNECT_TIMEOUT_MS = 1000;
@@ -18,6 +18,9 @@ export interface ClientOptions {
   clock: Clock;
   propagateDeadline: boolean;
 }
+
+/** Methods whose empty body is sent without a content-length (any other method announces 0). */
+const BODILESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
 export function endpointClient(address: string, options: ClientOptions): Service {
   const colon = address.lastIndexOf(':');
@@ -31,8 +34,12 @@ export function endpointClient(address: string, options: ClientOptions): Service
       if (options.propagateDeadline && req.deadlineAt !== null) {
         headers[DEADLINE_HEADER] = remainingHeader(req.deadlineAt, options.clock.now());
       }
-      if (req.body.length > 0 || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(req.method)) {
-        headers['content-length'] = req.body.length;
+      const { body } = req;
+      if (!Buffer.isBuffer(body)) {
+        // Streamed: the client's announced length, or chunked when it announced none.
+        if (req.headers['content-length'] !== undefined) headers['content-length'] = req.headers['content-length'];
+      } else if (body.length > 0 || !BODILESS.has(req.method)) {
+        headers['content-length'] = body.length;
       }
 
       let settled = false;
@@ -67,24 +74,14 @@ export function endpointClient(address: string, options: ClientOptions): Service
       });
       upstream.on('error', () => fail(connected ? 'upstream-reset' : 'upstream-unreachable'));
       upstream.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_RESPONSE_BYTES) return fail('response-too-large');
-          chunks.push(chunk);
-        });
+        // This listener stays for the body's life: an upstream that breaks mid-body must not
+        // crash the proxy before the router has started copying it.
         res.on('error', () => fail('upstream-reset'));
-        res.on('aborted', () => fail('upstream-reset'));
-        res.on('end', () => {
-          finish({
-            status: res.statusCode ?? 502,
-            headers: forwardable(res.headers),
-            body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-            proxyError: null,
-          });
-        });
+        const out = forwardable(res.headers);
+        if (res.headers['content-length'] !== undefined) out['content-length'] = res.headers['content-length'];
+        finish({ status: res.statusCode ?? 502, headers: out, body: res, proxyError: null });
       });
-      upstream.end(req.body);
+      if (Buffer.isBuffer(body)) upstream.end(body);
+      else body.pipe(upstream);
     });
 }

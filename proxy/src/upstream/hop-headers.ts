@@ -1,5 +1,6 @@
 // Why: hop-by-hop headers describe one connection and must not be forwarded (RFC 9110 §7.6.1);
-// the proxy also owns content-length (bodies are buffered) and the deadline header.
+// the proxy sets content-length itself (a held body's size, a streamed one's announced length)
+// and owns the deadline header.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
 const HOP_BY_HOP = new Set([
