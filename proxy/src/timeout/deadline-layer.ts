@@ -10,7 +10,7 @@ import { DEADLINE_PASSED } from './abort-reasons.ts';
 import { DEADLINE_HEADER, deadlineFor, MAX_DEADLINE_MS } from './deadline.ts';
 
 export function deadlineLayer(routeTimeoutMs: number | null, clock: Clock, metrics: DestinationMetrics): Layer {
-  return (inner) => async (req) => {
+  return (inner) => (req) => {
     const now = clock.now();
     const deadlineAt = deadlineFor(now, routeTimeoutMs, req.headers[DEADLINE_HEADER]);
     if (deadlineAt === null) return inner(req);
@@ -18,30 +18,35 @@ export function deadlineLayer(routeTimeoutMs: number | null, clock: Clock, metri
       metrics.deadlineExceeded++;
       return proxyError('deadline-exceeded');
     };
-    if (deadlineAt <= now) return exceeded();
+    if (deadlineAt <= now) return Promise.resolve(exceeded());
 
     const controller = new AbortController();
     const onParentAbort = () => controller.abort(req.signal.reason);
     req.signal.addEventListener('abort', onParentAbort, { once: true });
-    let timer: NodeJS.Timeout | undefined;
-    const passed = new Promise<'passed'>((resolve) => {
-      timer = setTimeout(() => {
+    return new Promise<ProxyResponse>((resolve, reject) => {
+      let passed = false;
+      const settle = () => {
+        clearTimeout(timer);
+        req.signal.removeEventListener('abort', onParentAbort);
+      };
+      const timer = setTimeout(() => {
+        passed = true;
+        settle();
         controller.abort(DEADLINE_PASSED);
-        resolve('passed');
+        resolve(exceeded());
       }, Math.min(MAX_DEADLINE_MS, deadlineAt - now)); // never past a timer's range, even by float error
+      inner({ ...req, deadlineAt, signal: controller.signal }).then(
+        (res) => {
+          // An answer that arrives after the deadline is not forwarded; its body is drained.
+          if (passed) return discardBody(res.body);
+          settle();
+          resolve(res.proxyError === 'deadline-exceeded' ? exceeded() : res);
+        },
+        (err: unknown) => {
+          settle();
+          reject(err);
+        },
+      );
     });
-    try {
-      const attempt = inner({ ...req, deadlineAt, signal: controller.signal });
-      const res = await Promise.race([attempt, passed]);
-      if (res === 'passed') {
-        // An answer that arrives after the deadline is not forwarded; its body is drained.
-        void attempt.then((late) => discardBody(late.body));
-        return exceeded();
-      }
-      return res.proxyError === 'deadline-exceeded' ? exceeded() : res;
-    } finally {
-      clearTimeout(timer);
-      req.signal.removeEventListener('abort', onParentAbort);
-    }
   };
 }

@@ -17,10 +17,19 @@ const HOP_BY_HOP = new Set([
 /** Copies `headers` without hop-by-hop ones (and those the Connection header names) or `drop`. */
 export function forwardable(headers: IncomingHttpHeaders, drop?: string): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  const named = headers.connection ? headers.connection.toLowerCase().split(',').map((s) => s.trim()) : [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || name === drop || named.includes(name)) continue;
+  const named = connectionOptions(headers.connection);
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || name === drop || (named !== null && named.includes(name))) continue;
     out[name] = value;
   }
   return out;
+}
+
+/** Header names a Connection header lists beyond keep-alive/close (null: none, the usual case). */
+function connectionOptions(connection: string | undefined): string[] | null {
+  if (connection === undefined) return null;
+  const lower = connection.toLowerCase();
+  if (lower === 'keep-alive' || lower === 'close') return null;
+  return lower.split(',').map((s) => s.trim());
 }
