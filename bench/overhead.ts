@@ -13,7 +13,7 @@ import { defaultMeshConfig } from '../proxy/src/default-mesh-config.ts';
 import { installCleanupHandlers } from '../src/runtime/clean.ts';
 import { Ledger, newRunId } from '../src/runtime/ledger.ts';
 import { summarizeMs } from '../src/stats/histogram.ts';
-import { alternate, rssMb, startHaproxy, startMeshbenchProxy, startNginx, startUpstream, type Target } from './lib/hops.ts';
+import { alternate, reportingSteal, rssMb, startHaproxy, startMeshbenchProxy, startNginx, startUpstream, type Target } from './lib/hops.ts';
 
 const { values } = parseArgs({ options: { rate: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '12' }, bytes: { type: 'string', default: '1024' } } });
 const rate = Number(values.rate);
@@ -53,7 +53,7 @@ for (const [name, start] of [['haproxy', startHaproxy], ['nginx', startNginx]] a
 
 console.log(`machine: ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, node ${process.version}, load average before ${os.loadavg()[0]!.toFixed(2)}`);
 console.log(`load: ${rate} rps open loop, ${values.bytes}-byte responses, ${rounds} × 1 s rounds per target, alternating`);
-const tallies = await alternate(targets, rate, rounds);
+const tallies = await reportingSteal(() => alternate(targets, rate, rounds));
 const summary = new Map(targets.map((t) => [t.name, summarizeMs(tallies.get(t.name)!.histogram)]));
 const direct = summary.get('direct')!;
 const added = (name: string) => ({ p50: summary.get(name)!.p50 - direct.p50, p99: summary.get(name)!.p99 - direct.p99 });

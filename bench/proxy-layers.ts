@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { ProxyConfig } from '../proxy/src/config.ts';
 import { defaultMeshConfig } from '../proxy/src/default-mesh-config.ts';
 import { summarizeMs } from '../src/stats/histogram.ts';
-import { alternate, rssMb, startMeshbenchProxy, startUpstream, type Target } from './lib/hops.ts';
+import { alternate, reportingSteal, rssMb, startMeshbenchProxy, startUpstream, type Target } from './lib/hops.ts';
 
 const rates = (process.argv[2] ?? '1000,5000').split(',').map(Number);
 const seconds = Number(process.argv[3] ?? 5);
@@ -40,7 +40,7 @@ try {
   proxies.push(await startMeshbenchProxy('pass-through', passThrough, dir), await startMeshbenchProxy('all-layers', allLayers, dir));
   const targets: Target[] = [{ ...upstream, pid: null }, ...proxies];
   for (const rate of rates) {
-    const tallies = await alternate(targets, rate, seconds);
+    const tallies = await reportingSteal(() => alternate(targets, rate, seconds));
     const summaries = new Map(targets.map((t) => [t.name, summarizeMs(tallies.get(t.name)!.histogram)]));
     const direct = summaries.get('direct')!;
     console.log(`\n${rate} rps, ${seconds} s per target (open loop, latency of successful requests from the intended send time)`);

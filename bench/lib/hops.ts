@@ -9,11 +9,13 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import type { ProxyConfig } from '../../proxy/src/config.ts';
+import { HYPERVISOR_STEAL_MAX } from '../../src/analysis/validity.ts';
 import { realClock } from '../../src/core/clock.ts';
 import type { Waiter } from '../../src/load/executor.ts';
 import { threadWaiter } from '../../src/load/thread-waiter.ts';
 import { startChild } from '../../src/runtime/child.ts';
 import { processStartTime, type Ledger } from '../../src/runtime/ledger.ts';
+import { machineCpuTicks } from '../../src/runtime/process-usage.ts';
 import { newHistogram, recordMs, type Histogram } from '../../src/stats/histogram.ts';
 
 export interface Target {
@@ -43,7 +45,7 @@ export function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : 0;
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
+export function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
@@ -221,4 +223,17 @@ export async function alternate(targets: Target[], rate: number, rounds: number)
     await timer.close();
   }
   return tallies;
+}
+
+/** Runs `measure`, then prints the share of CPU time the hypervisor gave other guests meanwhile. */
+export async function reportingSteal<T>(measure: () => Promise<T>): Promise<T> {
+  const before = await machineCpuTicks();
+  const out = await measure();
+  const after = await machineCpuTicks();
+  if (before && after && after.total > before.total) {
+    const share = (after.steal - before.steal) / (after.total - before.total);
+    const noisy = share > HYPERVISOR_STEAL_MAX ? ` — above ${100 * HYPERVISOR_STEAL_MAX} %: the tails are this VM losing its CPUs, not the hops (a run would be inconclusive)` : '';
+    console.log(`hypervisor steal during the measurement: ${(100 * share).toFixed(1)} %${noisy}`);
+  }
+  return out;
 }

@@ -15,7 +15,7 @@ const BUSY_BEFORE_PER_CPU = 0.5;
 /** After the run the run's own processes (generator, services, proxy) add about 1–2. */
 const BUSY_AFTER_PER_CPU = 1.5;
 /** A VM whose hypervisor gave more than this share of its CPU time to other guests was not quiet. */
-const HYPERVISOR_STEAL_MAX = 0.05;
+export const HYPERVISOR_STEAL_MAX = 0.05;
 /** A first measured second whose p99 is this many times the steady median is a transient … */
 const TRANSIENT_FACTOR = 2;
 /** … judged only when the steady state has at least this many windows. */
