@@ -5,50 +5,30 @@
 // is its own process, so its CPU time and RSS are its own. Any process it starts is ledgered, so
 // Ctrl-C or a crash leaves nothing (`meshbench clean`).
 // Usage: npm run bench:overhead [-- --rate 1000 --rounds 12 --bytes 1024]
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultMeshConfig } from '../proxy/src/default-mesh-config.ts';
-import { installCleanupHandlers } from '../src/runtime/clean.ts';
-import { Ledger, newRunId } from '../src/runtime/ledger.ts';
 import { summarizeMs } from '../src/stats/histogram.ts';
-import { alternate, reportingSteal, rssMb, startHaproxy, startMeshbenchProxy, startNginx, startUpstream, type Target } from './lib/hops.ts';
+import { alternate, benchSession, reportingSteal, rssMb, startHaproxy, startMeshbenchProxy, startNginx, startUpstream, type Target } from './lib/hops.ts';
 
 const { values } = parseArgs({ options: { rate: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '12' }, bytes: { type: 'string', default: '1024' } } });
 const rate = Number(values.rate);
 const rounds = Number(values.rounds);
 
-const runId = newRunId();
-const ledger = Ledger.open(runId);
-const dir = await mkdtemp(path.join(os.tmpdir(), 'meshbench-bench-overhead-'));
-const started: Target[] = [];
-const cleanup = async () => {
-  for (const t of started.splice(0).reverse()) await t.stop();
-  await rm(dir, { recursive: true, force: true });
-  ledger.close();
-};
-const uninstall = installCleanupHandlers(cleanup, { runId });
+const session = await benchSession('overhead');
 
-const upstream = await startUpstream(Number(values.bytes));
-started.push(upstream);
+const upstream = session.track(await startUpstream(Number(values.bytes)));
 const base = { ...defaultMeshConfig(), port: 0, adminPort: 0 };
-const meshbench = await startMeshbenchProxy(
-  'meshbench',
-  {
-    mesh: { ...base, timeoutMs: 1000, maxPending: 10_000, routes: [{ name: 'sensitive-norway', match: { header: 'x-data-class', value: 'sensitive' }, subset: { zone: 'oslo' }, failClosed: true }] },
-    destinations: { users: { endpoints: [{ address: `127.0.0.1:${upstream.port}`, labels: { zone: 'oslo' } }] } },
-  },
-  dir,
-);
-started.push(meshbench);
+const meshConfig = {
+  mesh: { ...base, timeoutMs: 1000, maxPending: 10_000, routes: [{ name: 'sensitive-norway', match: { header: 'x-data-class', value: 'sensitive' }, subset: { zone: 'oslo' }, failClosed: true }] },
+  destinations: { users: { endpoints: [{ address: `127.0.0.1:${upstream.port}`, labels: { zone: 'oslo' } }] } },
+};
+const meshbench = session.track(await startMeshbenchProxy('meshbench', meshConfig, session.dir));
 const targets: Target[] = [{ ...upstream, pid: null }, meshbench];
 for (const [name, start] of [['haproxy', startHaproxy], ['nginx', startNginx]] as const) {
-  const t = await start(upstream.port, dir, ledger);
-  if (t) {
-    started.push(t);
-    targets.push(t);
-  } else console.log(`${name}: not installed, skipped (apt-get install ${name} to compare with it)`);
+  const t = await start(upstream.port, session.dir, session.ledger);
+  if (t) targets.push(session.track(t));
+  else console.log(`${name}: not installed, skipped (apt-get install ${name} to compare with it)`);
 }
 
 console.log(`machine: ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, node ${process.version}, load average before ${os.loadavg()[0]!.toFixed(2)}`);
@@ -75,5 +55,4 @@ if (summary.has('haproxy')) {
   console.log(`ratio vs haproxy: p50 ${ratio(m.p50, h.p50)}, p99 ${ratio(m.p99, h.p99)} (goals: p50 ≤ 1.5×, p99 ≤ 2×, RSS ≤ 50 MB)`);
 }
 // The children keep the event loop alive: stop them here rather than waiting for it to drain.
-await cleanup();
-uninstall();
+await session.close();

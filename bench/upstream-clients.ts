@@ -5,14 +5,11 @@
 // 1 s rounds alternating, each hop its own process), so the difference is the client's own.
 // Usage: npm run bench:clients [-- --rate 1000 --rounds 12 --bytes 1024]
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { installCleanupHandlers } from '../src/runtime/clean.ts';
-import { Ledger, newRunId } from '../src/runtime/ledger.ts';
 import { summarizeMs } from '../src/stats/histogram.ts';
-import { alternate, reportingSteal, rssMb, startHaproxy, startUpstream, stopProcess, type Target } from './lib/hops.ts';
+import { alternate, benchSession, reportingSteal, rssMb, startHaproxy, startUpstream, stopProcess, type Target } from './lib/hops.ts';
 
 const { values } = parseArgs({ options: { rate: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '12' }, bytes: { type: 'string', default: '1024' } } });
 const rate = Number(values.rate);
@@ -75,30 +72,14 @@ async function startVariant(name: string, upstreamPort: number): Promise<Target>
   return { name, port, host: 'users', pid: child.pid!, stop: () => stopProcess(child) };
 }
 
-const runId = newRunId();
-const ledger = Ledger.open(runId);
-const dir = await mkdtemp(path.join(os.tmpdir(), 'meshbench-bench-clients-'));
-const started: Target[] = [];
-const cleanup = async () => {
-  for (const t of started.splice(0).reverse()) await t.stop();
-  await rm(dir, { recursive: true, force: true });
-  ledger.close();
-};
-const uninstall = installCleanupHandlers(cleanup, { runId });
+const session = await benchSession('clients');
 
-const upstream = await startUpstream(Number(values.bytes));
-started.push(upstream);
+const upstream = session.track(await startUpstream(Number(values.bytes)));
 const targets: Target[] = [{ ...upstream, pid: null }];
-for (const name of Object.keys(VARIANTS)) {
-  const t = await startVariant(name, upstream.port);
-  started.push(t);
-  targets.push(t);
-}
-const haproxy = await startHaproxy(upstream.port, dir, ledger);
-if (haproxy) {
-  started.push(haproxy);
-  targets.push(haproxy);
-} else console.log('haproxy: not installed, skipped (apt-get install haproxy to compare with it)');
+for (const name of Object.keys(VARIANTS)) targets.push(session.track(await startVariant(name, upstream.port)));
+const haproxy = await startHaproxy(upstream.port, session.dir, session.ledger);
+if (haproxy) targets.push(session.track(haproxy));
+else console.log('haproxy: not installed, skipped (apt-get install haproxy to compare with it)');
 
 console.log(`machine: ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, node ${process.version}, load average before ${os.loadavg()[0]!.toFixed(2)}`);
 console.log(`load: ${rate} rps open loop, ${values.bytes}-byte responses, ${rounds} × 1 s rounds per target, alternating`);
@@ -112,5 +93,4 @@ for (const t of targets) {
   const rss = t.pid ? rssMb(t.pid).toFixed(0) : '-';
   console.log(`${t.name.padEnd(17)} ${s.p50.toFixed(3).padStart(7)} ${s.p99.toFixed(3).padStart(8)} ${(s.p50 - direct.p50).toFixed(3).padStart(10)} ${(s.p99 - direct.p99).toFixed(3).padStart(10)} ${cpu.padStart(16)} ${rss.padStart(7)} ${String(tally.errors).padStart(7)}`);
 }
-await cleanup();
-uninstall();
+await session.close();

@@ -4,9 +4,10 @@
 // and bench:overhead (meshbench vs HAProxy and nginx) share this harness.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import type { ProxyConfig } from '../../proxy/src/config.ts';
 import { HYPERVISOR_STEAL_MAX } from '../../src/analysis/validity.ts';
@@ -14,7 +15,8 @@ import { realClock } from '../../src/core/clock.ts';
 import type { Waiter } from '../../src/load/executor.ts';
 import { threadWaiter } from '../../src/load/thread-waiter.ts';
 import { startChild } from '../../src/runtime/child.ts';
-import { processStartTime, type Ledger } from '../../src/runtime/ledger.ts';
+import { installCleanupHandlers } from '../../src/runtime/clean.ts';
+import { Ledger, newRunId, processStartTime } from '../../src/runtime/ledger.ts';
 import { machineCpuTicks } from '../../src/runtime/process-usage.ts';
 import { newHistogram, recordMs, type Histogram } from '../../src/stats/histogram.ts';
 
@@ -236,4 +238,37 @@ export async function reportingSteal<T>(measure: () => Promise<T>): Promise<T> {
     console.log(`hypervisor steal during the measurement: ${(100 * share).toFixed(1)} %${noisy}`);
   }
   return out;
+}
+
+export interface BenchSession {
+  ledger: Ledger;
+  /** A private temporary directory for generated configs. */
+  dir: string;
+  /** Stops with the session (in reverse order); returns the target. */
+  track<T extends Target>(target: T): T;
+  /** Stops every tracked target and removes the directory; also runs on Ctrl-C or a crash. */
+  close(): Promise<void>;
+}
+
+/** What every hop bench needs first: a ledger, a temporary directory and cleanup on any exit. */
+export async function benchSession(name: string): Promise<BenchSession> {
+  const runId = newRunId();
+  const ledger = Ledger.open(runId);
+  const dir = await mkdtemp(path.join(os.tmpdir(), `meshbench-bench-${name}-`));
+  const started: Target[] = [];
+  const cleanup = async () => {
+    for (const t of started.splice(0).reverse()) await t.stop();
+    await rm(dir, { recursive: true, force: true });
+    ledger.close();
+  };
+  const uninstall = installCleanupHandlers(cleanup, { runId });
+  return {
+    ledger,
+    dir,
+    track: (target) => (started.push(target), target),
+    close: async () => {
+      await cleanup();
+      uninstall();
+    },
+  };
 }

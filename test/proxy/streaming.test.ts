@@ -26,6 +26,21 @@ function open(port: number, options: { method?: string; headers?: http.OutgoingH
   return { req, response };
 }
 
+/** A GET through the proxy, resolved at the response's headers. */
+function get(port: number): Promise<http.IncomingMessage> {
+  const { req, response } = open(port);
+  req.end();
+  return response;
+}
+
+/** A POST of `body` in two writes (so it is on the wire in pieces), announced or chunked. */
+function post(port: number, body: Buffer, announce: boolean): Promise<http.IncomingMessage> {
+  const { req, response } = open(port, { method: 'POST', headers: announce ? { 'content-length': body.length } : { 'transfer-encoding': 'chunked' } });
+  req.write(body.subarray(0, 1000));
+  req.end(body.subarray(1000));
+  return response;
+}
+
 function readAll(res: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -48,9 +63,7 @@ test('a response reaches the client while the upstream is still sending it', { t
   upstreams.push(up);
   const proxy = await startProxy(proxyConfig(testMesh(), { users: [up] }));
   try {
-    const { req, response } = open(proxy.port);
-    req.end();
-    const res = await response;
+    const res = await get(proxy.port);
     assert.equal(res.headers['content-length'], String(2 * 65536), 'the announced length is forwarded');
     const first = await new Promise<Buffer>((resolve) => res.once('data', resolve));
     assert.equal(first[0], 'a'.charCodeAt(0), 'the first half arrived before the upstream sent the second');
@@ -75,9 +88,7 @@ test('a 24 MiB response, chunked and without a length, passes through intact', {
   upstreams.push(up);
   const proxy = await startProxy(proxyConfig(testMesh(), { users: [up] }));
   try {
-    const { req, response } = open(proxy.port);
-    req.end();
-    const res = await response;
+    const res = await get(proxy.port);
     assert.equal(res.statusCode, 200);
     const body = await readAll(res);
     assert.equal(body.length, payload.length);
@@ -136,10 +147,7 @@ test('a request body up to 64 KiB is resent byte for byte on a retry, with or wi
   try {
     for (const announce of [true, false]) {
       const body = Buffer.alloc(REPLAYABLE_BODY_BYTES, announce ? 'l' : 'c');
-      const { req, response } = open(proxy.port, { method: 'POST', headers: announce ? { 'content-length': body.length } : { 'transfer-encoding': 'chunked' } });
-      req.write(body.subarray(0, 1000));
-      req.end(body.subarray(1000));
-      const res = await response;
+      const res = await post(proxy.port, body, announce);
       assert.equal(res.statusCode, 200, `${announce ? 'announced' : 'chunked'} body: the retry succeeded`);
       assert.equal(String(await readAll(res)), sha(body), 'the retry carried the same bytes');
     }
@@ -157,10 +165,7 @@ test('a request with a body over 64 KiB streams once and is not retried, with or
   try {
     for (const announce of [true, false]) {
       const body = Buffer.alloc(REPLAYABLE_BODY_BYTES + 1, 'z');
-      const { req, response } = open(proxy.port, { method: 'POST', headers: announce ? { 'content-length': body.length } : { 'transfer-encoding': 'chunked' } });
-      req.write(body.subarray(0, 1000));
-      req.end(body.subarray(1000));
-      const res = await response;
+      const res = await post(proxy.port, body, announce);
       assert.equal(res.statusCode, 503, 'the upstream’s own answer, not a retry');
       assert.equal(String(await readAll(res)), 'try again');
       assert.equal(up.bodies.at(-1), sha(body), 'the endpoint got the whole body once');
@@ -184,14 +189,10 @@ test('an upstream that breaks mid-body cuts the client’s response; the proxy s
   upstreams.push(up);
   const proxy = await startProxy(proxyConfig(testMesh(), { users: [up] }));
   try {
-    const first = open(proxy.port);
-    first.req.end();
-    const res = await first.response;
+    const res = await get(proxy.port);
     assert.equal(res.statusCode, 200);
     await assert.rejects(readAll(res), 'the client sees the body cut short, not a complete response');
-    const second = open(proxy.port);
-    second.req.end();
-    const next = await second.response;
+    const next = await get(proxy.port);
     assert.equal(String(await readAll(next)), 'fine');
   } finally {
     await proxy.close();
@@ -212,9 +213,7 @@ test('a client that leaves mid-body releases the upstream connection', { timeout
   upstreams.push(up);
   const proxy = await startProxy(proxyConfig(testMesh(), { users: [up] }));
   try {
-    const { req, response } = open(proxy.port);
-    req.end();
-    const res = await response;
+    const res = await get(proxy.port);
     await new Promise((resolve) => res.once('data', resolve));
     res.destroy();
     await closed; // an endless upstream body would hold its connection forever otherwise
