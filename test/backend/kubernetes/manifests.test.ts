@@ -233,7 +233,7 @@ test('the load Job: load.generators Indexed pods, each offering an equal share o
   }
 });
 
-test('the chaos agent: only for pod-level faults; privileged with the host PID namespace, no API token, authenticated by the run\'s secret', () => {
+test('the chaos agent: only for pod-level faults; privileged with the host PID namespace, no API token, requests but no limits, authenticated by the run\'s secret', () => {
   assert.equal(runObjects(scenario(), RUN, 'tok').filter((o) => o.metadata!.name?.includes('chaos-agent')).length, 0);
   const objects = runObjects(scenario(LOSS), RUN, 'tok');
   const ds = find<V1DaemonSet>(objects, 'DaemonSet', 'chaos-agent')!;
@@ -243,6 +243,7 @@ test('the chaos agent: only for pod-level faults; privileged with the host PID n
   const agent = pod.containers[0]!;
   assert.deepEqual(agent.args, ['/app/dist/chaos-agent.mjs']);
   assert.deepEqual(agent.securityContext, { privileged: true, runAsUser: 0 });
+  assert.deepEqual(agent.resources, { requests: { cpu: '10m', memory: '64Mi' } }, 'Burstable (not evicted first), and no limit that could kill it mid-fault');
   assert.deepEqual(envOf(agent, 'AGENT_TOKEN')!.valueFrom, { secretKeyRef: { name: 'chaos-agent-token', key: 'token' } });
   assert.deepEqual(ds.spec!.template.metadata!.annotations, { 'linkerd.io/inject': 'disabled', 'sidecar.istio.io/inject': 'false' });
   const secret = objects.find((o) => o.kind === 'Secret') as { stringData: { token: string }; metadata: { namespace: string } };

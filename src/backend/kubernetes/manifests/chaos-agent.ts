@@ -20,6 +20,11 @@ export function needsChaosAgent(scenario: Scenario): boolean {
 }
 
 export const CHAOS_AGENT_PORT = 9997;
+/**
+ * Small requests so the agent is Burstable, not BestEffort (the first pods a node evicts under
+ * memory pressure), and no limit: an agent killed for memory while a fault holds could not lift it.
+ */
+const CHAOS_AGENT_REQUESTS = { cpu: '10m', memory: '64Mi' };
 export const CHAOS_AGENT_TOKEN_SECRET = 'chaos-agent-token';
 
 export function chaosAgentManifests(scenario: Scenario, runId: string, token: string): [V1Secret, V1DaemonSet] {
@@ -55,6 +60,7 @@ export function chaosAgentManifests(scenario: Scenario, runId: string, token: st
                 ],
                 ports: [{ name: 'agent', containerPort: CHAOS_AGENT_PORT, protocol: 'TCP' }],
                 readinessProbe: { httpGet: { path: '/healthz', port: 'agent' }, periodSeconds: 1 },
+                resources: { requests: { ...CHAOS_AGENT_REQUESTS } },
                 securityContext: { privileged: true, runAsUser: 0 },
                 volumeMounts: [{ name: 'host-cgroup', mountPath: '/host/sys/fs/cgroup' }],
               },
