@@ -11,7 +11,7 @@ import { describeInjection } from '../scenario/describe.ts';
 import { buildChartData, type ChartData } from './chart-data.ts';
 import { formatMs, formatOffsetMs, formatPercent, formatRps } from './format.ts';
 import { auditPolicyRouting, auditSentence } from './policy-audit.ts';
-import { embedJson, escapeHtml as esc } from './html-text.ts';
+import { embedJson, escapeHtml as esc, htmlTable as table } from './html-text.ts';
 import { reportAssets } from './report-assets.ts';
 import {
   edgeRows,
@@ -292,13 +292,6 @@ function distributionText(d: RunResult['scenario']['topology']['services'][numbe
     case 'lognormal':
       return `lognormal, p50 ${d.p50Ms} ms, p99 ${d.p99Ms} ms`;
   }
-}
-
-/** Cells are plain text and are escaped here. */
-function table(header: string[], rows: string[][], id?: string): string {
-  const head = header.map((h) => `<th>${esc(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<table${id ? ` id="${id}"` : ''}><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 const STYLE = `

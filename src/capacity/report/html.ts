@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { formatMs, formatPercent, formatRps } from '../../report/format.ts';
-import { embedJson, escapeHtml as esc } from '../../report/html-text.ts';
+import { embedJson, escapeHtml as esc, htmlTable as table } from '../../report/html-text.ts';
 import { reportAssets } from '../../report/report-assets.ts';
 import type { CapacityResult } from '../result.ts';
 import { capacityChartData } from './chart-data.ts';
@@ -118,12 +118,6 @@ function stepsSection(result: CapacityResult): string {
   <p class="muted small">Pool busy and queue: the scaled service's, highest seen during the step. Machine CPU: share of all cores busy (any process).</p>
   ${blocks.join('\n  ')}
 </section>`;
-}
-
-function table(header: string[], rows: string[][], id?: string): string {
-  const head = header.map((h) => `<th>${esc(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<table${id ? ` id="${id}"` : ''}><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 const STYLE = `
