@@ -1,6 +1,7 @@
 // `meshbench run --cpu-pinning on` end to end on the embedded backend: while the run goes, the
-// load generator, the proxy and the services are on the CPUs of the plan, and the result records
-// that plan as applied. A bad value is refused before anything starts.
+// load generator, the proxy and the services (and a noisy neighbour's hog beside them) are on the
+// CPUs of the plan, and the result records that plan as applied. A bad value is refused before
+// anything starts.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -38,22 +39,27 @@ load:
   rate: 100
   warmup: 1s
   duration: 2s
+conditions:
+  - kind: noisy-neighbour
+    target: users
+    hogs: 1
 mesh:
   port: 0
   adminPort: 0
 `;
 
-/** Which part of the run a child process is, from the bundle it runs. */
-function roleOf(pid: number): keyof CpuPlan | null {
+/** What a child process is, from the bundle it runs, and whose CPUs it gets. */
+function roleOf(pid: number): { name: string; role: keyof CpuPlan } | null {
   let cmdline: string;
   try {
     cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {
     return null;
   }
-  if (cmdline.includes('src__load__worker')) return 'generator';
-  if (cmdline.includes('proxy__main')) return 'proxy';
-  if (cmdline.includes('src__services__main')) return 'services';
+  if (cmdline.includes('src__load__worker')) return { name: 'generator', role: 'generator' };
+  if (cmdline.includes('proxy__main')) return { name: 'proxy', role: 'proxy' };
+  if (cmdline.includes('src__services__main')) return { name: 'service', role: 'services' };
+  if (cmdline.includes('src__faults__cpu-hog')) return { name: 'hog', role: 'services' };
   return null; // taskset itself
 }
 
@@ -66,14 +72,14 @@ test('run --cpu-pinning on holds the generator, the proxy and the services to th
   const before = childPids();
 
   // Every 100 ms, each child's threads; the last look at a process is long after it was pinned.
-  const seen = new Map<number, { role: keyof CpuPlan; cpus: string[] }>();
+  const seen = new Map<number, { name: string; role: keyof CpuPlan; cpus: string[] }>();
   let running = true;
   const watch = (async () => {
     while (running) {
       for (const pid of childPids()) {
-        const role = roleOf(pid);
-        const threads = role ? await threadCpus(pid) : null;
-        if (role && threads && threads.length > 0) seen.set(pid, { role, cpus: [...new Set(threads.map((t) => formatCpuList(t.cpus)))] });
+        const what = roleOf(pid);
+        const threads = what ? await threadCpus(pid) : null;
+        if (what && threads && threads.length > 0) seen.set(pid, { ...what, cpus: [...new Set(threads.map((t) => formatCpuList(t.cpus)))] });
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -88,10 +94,10 @@ test('run --cpu-pinning on holds the generator, the proxy and the services to th
   }
   assert.equal(run.code, 0, run.stderr);
 
-  const roles = [...seen.values()].map((s) => s.role);
-  for (const role of ['generator', 'proxy', 'services'] as const) assert.ok(roles.includes(role), `a ${role} process was seen (${roles.join(', ')})`);
+  const names = [...seen.values()].map((s) => s.name);
+  for (const name of ['generator', 'proxy', 'service', 'hog']) assert.ok(names.includes(name), `a ${name} process was seen (${names.join(', ')})`);
   assert.deepEqual(
-    [...seen].filter(([, s]) => s.cpus.join() !== formatCpuList(plan[s.role])).map(([pid, s]) => `${s.role} ${pid} on cpu ${s.cpus.join(' / ')}`),
+    [...seen].filter(([, s]) => s.cpus.join() !== formatCpuList(plan[s.role])).map(([pid, s]) => `${s.name} ${pid} on cpu ${s.cpus.join(' / ')}`),
     [],
     `every process on its role's CPUs: generator ${formatCpuList(plan.generator)}, proxy ${formatCpuList(plan.proxy)}, services ${formatCpuList(plan.services)}`,
   );
@@ -103,6 +109,7 @@ test('run --cpu-pinning on holds the generator, the proxy and the services to th
     reason: planCpuPinning(cpus!, 'on').reason,
   });
   for (const arm of result.arms) assert.equal(arm.requests.ok, 200, `${arm.name}: 100 rps × 2 s, all answered`);
+  for (const c of result.conditions) assert.match(c.mechanism, new RegExp(`^1 CPU hog process pinned to cpu ${formatCpuList(plan.services)} \\(taskset\\)`), 'the hog shares the services\' CPUs');
   assert.match(await readFile(path.join(out, 'index.html'), 'utf8'), /CPU pinning \(on\): generator on cpu /);
   assert.deepEqual(childPids().filter((p) => !before.includes(p)), [], 'no child process survives the run');
 });
