@@ -31,6 +31,8 @@ interface Row {
   run: number;
   pinning: string;
   loadBefore: number;
+  /** Share of the VM's CPU time the hypervisor gave to other guests during the run. */
+  steal: number | null;
   floorDirect: [number, number];
   floorMeshed: [number, number];
   direct: [number, number];
@@ -60,6 +62,7 @@ function row(mode: CpuPinningMode, run: number, r: RunResult): Row {
     run,
     pinning,
     loadBefore: r.host.loadAverageBefore?.[0] ?? NaN,
+    steal: r.host.hypervisorSteal ?? null,
     floorDirect: [d.sendLatenessMs.p50, d.sendLatenessMs.p99],
     floorMeshed: [m.sendLatenessMs.p50, m.sendLatenessMs.p99],
     direct: [d.latencyMs.p50, d.latencyMs.p99],
@@ -84,7 +87,7 @@ try {
     `${scenario.name}: ${scenario.load.rate} rps, ${scenario.repeats} repeats per arm, ${scenario.load.durationS} s measured per phase; ${runs} run(s) per mode, alternating ${MODES.join('/')}; ` +
       `${os.cpus().length} × ${os.cpus()[0]?.model}, node ${process.version}, kernel ${os.release()}`,
   );
-  console.log('mode | run | load avg before | floor direct p50 / p99 ms | floor meshed p50 / p99 ms | direct p50 / p99 ms | meshed p50 / p99 ms | proxy CPU cores | proxy cores per 1k rps | validity | pinning');
+  console.log('mode | run | load avg before | hypervisor steal | floor direct p50 / p99 ms | floor meshed p50 / p99 ms | direct p50 / p99 ms | meshed p50 / p99 ms | proxy CPU cores | proxy cores per 1k rps | validity | pinning');
   for (let i = 1; i <= runs; i++) {
     for (const mode of MODES) {
       const result = await runScenario(scenario, { runDir: path.join(root, `${mode}-${i}`), quiet: true, cpuPinning: mode });
@@ -95,6 +98,7 @@ try {
           r.mode,
           r.run,
           r.loadBefore.toFixed(2),
+          r.steal === null ? '?' : `${(100 * r.steal).toFixed(1)} %`,
           pair(r.floorDirect),
           pair(r.floorMeshed),
           pair(r.direct),
