@@ -4,7 +4,9 @@
 // latency being measured is a question for this machine, so this runs the baseline scenario
 // alternating unpinned (`off`) and pinned (`on`), and prints per run the floor per arm, direct and
 // meshed p50/p99 and the proxy's CPU, then the medians per mode.
-// Usage: flock /tmp/meshbench-bench.lock npm run bench:pinning [-- --runs 3 --duration 10 --scenario scenarios/baseline.yaml]
+// Usage: flock /tmp/meshbench-bench.lock npm run bench:pinning [-- --runs 3 --duration 10 --gap 0 --scenario scenarios/baseline.yaml]
+// (--gap: seconds to wait between runs, so the load average a run leaves behind decays before
+// the next one measures the machine.)
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +21,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
     duration: { type: 'string', default: '10' },
+    gap: { type: 'string', default: '0' },
     scenario: { type: 'string', default: 'scenarios/baseline.yaml' },
   },
 });
@@ -90,6 +93,7 @@ try {
   console.log('mode | run | load avg before | hypervisor steal | floor direct p50 / p99 ms | floor meshed p50 / p99 ms | direct p50 / p99 ms | meshed p50 / p99 ms | proxy CPU cores | proxy cores per 1k rps | validity | pinning');
   for (let i = 1; i <= runs; i++) {
     for (const mode of MODES) {
+      if (rows.length > 0) await new Promise((r) => setTimeout(r, Number(values.gap) * 1000));
       const result = await runScenario(scenario, { runDir: path.join(root, `${mode}-${i}`), quiet: true, cpuPinning: mode });
       const r = row(mode, i, result);
       rows.push(r);
