@@ -8,7 +8,8 @@
 import type { ProxyStats } from '../../proxy/src/config.ts';
 import type { ActiveFault } from '../faults/types.ts';
 import type { LoadgenConfig, LoadgenResult } from '../load/types.ts';
-import type { ClusterInfo, WindowPoint } from '../result/types.ts';
+import type { ClusterInfo, CpuPinningRecord, WindowPoint } from '../result/types.ts';
+import type { CpuPinningMode } from '../runtime/cpu-pinning.ts';
 import type { Ledger } from '../runtime/ledger.ts';
 import type { Teardown } from '../runtime/teardown.ts';
 import type { ArmName, BackendSpec, FaultSpec, Scenario } from '../scenario/types.ts';
@@ -33,11 +34,15 @@ export interface RunContext {
   ledger: Ledger;
   /** A real toxiproxy-server's API URL from the command line; overrides the scenario's. */
   toxiproxyUrl: string | null;
+  /** Whether to hold the generator, the proxy and the services to separate CPUs (`--cpu-pinning`). */
+  cpuPinning: CpuPinningMode;
 }
 
 export interface BackendRun {
   /** Where the run ran beyond the runner's own machine (a cluster's version and nodes). */
   describe(): Promise<{ cluster?: ClusterInfo }>;
+  /** The CPU pinning the run actually had so far (what was applied, or why nothing was). */
+  cpuPinning(): CpuPinningRecord;
   /** Brings one arm's topology up, fresh for every phase. */
   startArm(arm: ArmName): Promise<ArmTopology>;
 }

@@ -123,7 +123,9 @@ export async function runCapacitySweep(opts: SweepOptions): Promise<CapacitySwee
     },
     { runId },
   );
-  const ctx = { runId, runDir: opts.runDir, teardown, ledger, toxiproxyUrl: null };
+  // Capacity runs unpinned: its closed-loop probe (autocannon) runs in this process, which no
+  // CPU plan covers.
+  const ctx = { runId, runDir: opts.runDir, teardown, ledger, toxiproxyUrl: null, pinner: null };
   // One generator for every step: it stays warm (see sweep-loadgen.ts).
   const loadgen = new SweepLoadgen(teardown);
   try {

@@ -1,20 +1,21 @@
 // Why: a noisy neighbour competes for the CPU the target runs on, which is how co-located
 // workloads hurt a service's tail in production. Each hog is a real process burning CPU
-// (src/faults/cpu-hog.ts); given a CPU, the hogs are pinned to it with `taskset` so the
-// contention lands on the target's core instead of being spread by the scheduler.
+// (src/faults/cpu-hog.ts); given CPUs, the hogs are pinned to them with `taskset` so the
+// contention lands on the target's cores instead of being spread by the scheduler.
 import { badInput } from '../core/errors.ts';
 import { startChild, type Child } from '../runtime/child.ts';
+import { pinProcess } from '../runtime/cpu-affinity.ts';
+import { formatCpuList } from '../runtime/cpu-pinning.ts';
 import { processStartTime, type Ledger, type LedgerEntry } from '../runtime/ledger.ts';
 import type { HogCommand, HogEvent } from './cpu-hog.ts';
-import { runCommand } from './run-command.ts';
 import type { ActiveFault } from './types.ts';
 
 export interface NoisyNeighbourOptions {
   ledger: Ledger;
   runId: string;
   hogs: number;
-  /** Pin every hog to this CPU (0-based) when `taskset` exists. */
-  cpu?: number;
+  /** Pin every hog to these CPUs (ids as the kernel numbers them) when `taskset` can. */
+  cpus?: readonly number[];
 }
 
 export type HogChild = Child<HogCommand, HogEvent>;
@@ -36,7 +37,7 @@ export async function startNoisyNeighbour(opts: NoisyNeighbourOptions): Promise<
       }),
     );
   };
-  let pinned = false;
+  let pinFailure: string | null = null;
   try {
     for (let i = 0; i < opts.hogs; i++) {
       const child: HogChild = startChild('src/faults/cpu-hog.ts', { label: `meshbench-${opts.runId}-hog-${i + 1}` });
@@ -46,15 +47,17 @@ export async function startNoisyNeighbour(opts: NoisyNeighbourOptions): Promise<
       opts.ledger.record(entry);
       hogs.push({ child, entry });
       await child.next('ready', 15_000);
-      if (opts.cpu !== undefined) {
-        pinned = (await runCommand('taskset', ['-a', '-c', '-p', String(opts.cpu), String(child.pid)])).code === 0;
+      if (opts.cpus !== undefined) {
+        const failed = await pinProcess(child.pid, opts.cpus);
+        pinFailure ??= failed;
       }
     }
   } catch (err) {
     await stopAll();
     throw err;
   }
-  const where = opts.cpu === undefined ? 'unpinned' : pinned ? `pinned to cpu ${opts.cpu} (taskset)` : `unpinned (taskset unavailable for cpu ${opts.cpu})`;
+  const cpus = opts.cpus === undefined ? null : formatCpuList(opts.cpus);
+  const where = cpus === null ? 'unpinned' : pinFailure === null ? `pinned to cpu ${cpus} (taskset)` : `not pinned to cpu ${cpus} (${pinFailure})`;
   return {
     mechanism: `${opts.hogs} CPU hog process${opts.hogs === 1 ? '' : 'es'} ${where}, pids ${hogs.map((h) => h.child.pid).join(',')}`,
     hogs: hogs.map((h) => h.child),

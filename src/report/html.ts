@@ -6,7 +6,7 @@
 // beside goodput, in flight and queued; incidents in labelled lanes, conditions as one labelled
 // band. Every string from the scenario or the run is escaped; the page runs no code but its own.
 import { errorRate } from '../result/build.ts';
-import type { FaultRecord, RunResult } from '../result/types.ts';
+import type { CpuPinningRecord, FaultRecord, RunResult } from '../result/types.ts';
 import { describeInjection } from '../scenario/describe.ts';
 import { buildChartData, type ChartData } from './chart-data.ts';
 import { formatMs, formatOffsetMs, formatPercent, formatRps } from './format.ts';
@@ -257,7 +257,7 @@ function settingsSection(result: RunResult): string {
       : []),
     [
       'machine',
-      `load average ${h.loadAverageBefore ? h.loadAverageBefore[0].toFixed(2) : '?'} before, ${h.loadAverageAfter ? h.loadAverageAfter[0].toFixed(2) : '?'} after; hypervisor steal ${h.hypervisorSteal != null ? `${(100 * h.hypervisorSteal).toFixed(1)} %` : '?'}; other meshbench runs: ${[...new Set([...h.otherRunsBefore, ...h.otherRunsAfter])].join(', ') || 'none'}`,
+      `load average ${h.loadAverageBefore ? h.loadAverageBefore[0].toFixed(2) : '?'} before, ${h.loadAverageAfter ? h.loadAverageAfter[0].toFixed(2) : '?'} after; hypervisor steal ${h.hypervisorSteal != null ? `${(100 * h.hypervisorSteal).toFixed(1)} %` : '?'}; other meshbench runs: ${[...new Set([...h.otherRunsBefore, ...h.otherRunsAfter])].join(', ') || 'none'}; ${cpuPinningText(h.cpuPinning)}`,
     ],
   ];
   const services = s.topology.services.map((svc) => [
@@ -279,6 +279,15 @@ function settingsSection(result: RunResult): string {
   <h3>Mesh (<code>mesh:</code>)</h3>
   <dl id="mesh-settings">${meshSettingsRows(s.mesh).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>
 </section>`;
+}
+
+/** The machine line's words for the run's CPU pinning: where each part ran, or why nothing was pinned. */
+function cpuPinningText(p: CpuPinningRecord | undefined): string {
+  if (!p) return 'CPU pinning not recorded';
+  if (!p.applied) return `CPU pinning: none (${p.reason})`;
+  const { generator, proxy, services } = p.applied;
+  const where = proxy === services ? `proxy and services on cpu ${proxy}` : `proxy on cpu ${proxy}, services on cpu ${services}`;
+  return `CPU pinning (${p.mode}): generator on cpu ${generator}, ${where}`;
 }
 
 function distributionText(d: RunResult['scenario']['topology']['services'][number]['serviceTime']): string {

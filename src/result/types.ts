@@ -6,6 +6,7 @@
 // hold every completed request, labelled as such.
 import type { ArmName, FaultKind, FaultTarget, Scenario } from '../scenario/types.ts';
 import type { LatencySummaryMs } from '../stats/histogram.ts';
+import type { CpuPinningMode } from '../runtime/cpu-pinning.ts';
 
 export const RESULT_SCHEMA = 'meshbench.run-result';
 export const RESULT_VERSION = 2;
@@ -56,6 +57,20 @@ export interface HostState {
    * known (not Linux); absent in results written before it was recorded.
    */
   hypervisorSteal?: number | null;
+  /**
+   * The CPUs the generator, the proxy and the services ran on (`run --cpu-pinning`), or why
+   * nothing was pinned; absent in results written before it was recorded.
+   */
+  cpuPinning?: CpuPinningRecord;
+}
+
+/** What a run's CPU pinning actually was — never the plan alone when taskset could not apply it. */
+export interface CpuPinningRecord {
+  mode: CpuPinningMode;
+  /** Kernel CPU lists ("0", "2-3") each part was held to; null when the run ran unpinned. */
+  applied: { generator: string; proxy: string; services: string } | null;
+  /** One line: the plan, why there was none, or what failed applying it. */
+  reason: string;
 }
 
 export interface EnvironmentInfo {

@@ -5,6 +5,7 @@
 // add are left alone. Pure: a value in, the problems out.
 import type { LatencySummaryMs } from '../stats/histogram.ts';
 import { isEncodedHistogram } from '../stats/histogram.ts';
+import { CPU_PINNING_MODES } from '../runtime/cpu-pinning.ts';
 
 type Check = (value: unknown, path: string, out: string[]) => void;
 
@@ -290,10 +291,11 @@ const incident = obj({
     }),
   ),
 });
+const cpuPinning = obj({ mode: oneOf(CPU_PINNING_MODES), applied: nullable(obj({ generator: str, proxy: str, services: str })), reason: str });
 const runResultV2 = obj({
   ...runResultCommon,
   scenario: scenarioV2,
-  host: obj({ cpus: count, loadAverageBefore: nullable(list(num)), loadAverageAfter: nullable(list(num)), otherRunsBefore: list(str), otherRunsAfter: list(str), hypervisorSteal: absentOr(nullable(num)) }),
+  host: obj({ cpus: count, loadAverageBefore: nullable(list(num)), loadAverageAfter: nullable(list(num)), otherRunsBefore: list(str), otherRunsAfter: list(str), hypervisorSteal: absentOr(nullable(num)), cpuPinning: absentOr(cpuPinning) }),
   steadyState,
   arms: list(armV2),
   conditions: list(faultRecord),

@@ -6,6 +6,7 @@ import { analyze } from '../analysis/analyze.ts';
 import { selectBackend } from '../backend/select-backend.ts';
 import { buildRunResult } from '../result/build.ts';
 import type { RunResult } from '../result/types.ts';
+import type { CpuPinningMode } from '../runtime/cpu-pinning.ts';
 import { installCleanupHandlers } from '../runtime/clean.ts';
 import { Ledger, newRunId } from '../runtime/ledger.ts';
 import { hypervisorStealShare, machineActivity } from '../runtime/machine-activity.ts';
@@ -23,6 +24,8 @@ export interface RunOptions {
   tty?: boolean;
   /** A real toxiproxy-server's API URL; overrides the scenario's. */
   toxiproxyUrl?: string | null;
+  /** Hold the generator, the proxy and the services to separate CPUs: auto (default), on or off. */
+  cpuPinning?: CpuPinningMode;
   progress?: Progress;
 }
 
@@ -45,7 +48,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     { runId },
   );
   try {
-    const run = await backend.open(scenario, { runId, runDir: opts.runDir, teardown, ledger, toxiproxyUrl: opts.toxiproxyUrl ?? null });
+    const run = await backend.open(scenario, { runId, runDir: opts.runDir, teardown, ledger, toxiproxyUrl: opts.toxiproxyUrl ?? null, cpuPinning: opts.cpuPinning ?? 'auto' });
     const phases = planPhases(scenario.arms, scenario.repeats);
     const outputs: PhaseOutput[] = [];
     const before = await machineActivity(runId);
@@ -71,6 +74,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         otherRunsBefore: before.otherRuns,
         otherRunsAfter: after.otherRuns,
         hypervisorSteal: hypervisorStealShare(before, after),
+        cpuPinning: run.cpuPinning(),
       },
     });
     return analyze(result);

@@ -118,9 +118,9 @@ function mechanismChecks(caps: Capabilities, need: ReadonlySet<FaultKind>): Doct
       fix: caps.cgroup.freezer !== null ? null : 'run as root on Linux with the cgroup freezer (v1) or cgroup2 mounted writable',
     },
     {
-      name: 'noisy neighbour pinning (taskset)',
+      name: 'noisy neighbour and --cpu-pinning (taskset)',
       status: caps.taskset ? 'ok' : 'warn',
-      value: caps.taskset ? 'taskset found' : 'taskset not found; hogs run unpinned',
+      value: caps.taskset ? 'taskset found' : 'taskset not found; hogs and `run --cpu-pinning` run unpinned',
       fix: caps.taskset ? null : 'apt-get install -y util-linux',
     },
     {

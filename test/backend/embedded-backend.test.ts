@@ -42,7 +42,7 @@ before(async () => {
   runDir = await mkdtemp(path.join(os.tmpdir(), 'meshbench-backend-'));
   const runId = newRunId();
   ledger = Ledger.open(runId);
-  run = await embeddedBackend.open(scenario, { runId, runDir, teardown, ledger, toxiproxyUrl: null });
+  run = await embeddedBackend.open(scenario, { runId, runDir, teardown, ledger, toxiproxyUrl: null, cpuPinning: 'off' });
 });
 
 after(async () => {

@@ -44,7 +44,7 @@ describe('kubernetes backend on the local cluster', { skip }, () => {
     const ledger = Ledger.open(runId);
     const teardown = new Teardown();
     try {
-      const run = await kubernetesBackend.open(scenario, { runId, runDir: await tmp(), teardown, ledger, toxiproxyUrl: null });
+      const run = await kubernetesBackend.open(scenario, { runId, runDir: await tmp(), teardown, ledger, toxiproxyUrl: null, cpuPinning: 'auto' });
       const described = await run.describe();
       assert.equal(described.cluster?.version, 'v1.34.4');
       assert.deepEqual(described.cluster?.nodes.map((n) => n.zone).sort(), ['de', 'no']);

@@ -44,7 +44,7 @@ describe('startNoisyNeighbour', { skip: caps.taskset ? false : 'taskset not inst
 
   it('pinned hogs take the target CPU from a process on it, and stop() ends them', async (t) => {
     const alone = await runShare(target.pid, 1500);
-    const fault = await startNoisyNeighbour({ ledger, runId, hogs: 2, cpu: 0 });
+    const fault = await startNoisyNeighbour({ ledger, runId, hogs: 2, cpus: [0] });
     let crowded: number;
     try {
       assert.match(fault.mechanism, /2 CPU hog processes pinned to cpu 0 \(taskset\)/);

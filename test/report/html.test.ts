@@ -154,3 +154,16 @@ test('the proxy section lists each proxy process per repeat: its node, CPU over 
   const none = storm.arms.map((a) => (a === meshed ? { ...a, proxy: { ...a.proxy!, processes: [] } } : a));
   assert.ok(!renderHtmlReport({ ...storm, arms: none }).includes('proxy-processes'), 'no table without processes');
 });
+
+test('the machine line says where the generator, the proxy and the services ran, or why nothing was pinned', () => {
+  const machine = (cpuPinning: RunResult['host']['cpuPinning']) => {
+    const m = /<dt>machine<\/dt><dd>([^<]*)<\/dd>/.exec(renderHtmlReport({ ...storm, host: { ...storm.host, cpuPinning } }));
+    assert.ok(m, 'a machine row');
+    return m[1]!;
+  };
+  assert.match(machine({ mode: 'on', applied: { generator: '0', proxy: '1', services: '1' }, reason: 'on: 2 CPUs (0-1)' }), /; CPU pinning \(on\): generator on cpu 0, proxy and services on cpu 1$/);
+  assert.match(machine({ mode: 'auto', applied: { generator: '0', proxy: '1', services: '2-7' }, reason: 'auto: 8 CPUs (0-7)' }), /; CPU pinning \(auto\): generator on cpu 0, proxy on cpu 1, services on cpu 2-7$/);
+  const why = 'auto: 2 CPUs (0-1), fewer than 4 — one core for the proxy and the services would change the system being measured, so nothing is pinned';
+  assert.match(machine({ mode: 'auto', applied: null, reason: why }), new RegExp(`; CPU pinning: none \\(${why.replace(/[()]/g, '\\$&')}\\)$`));
+  assert.match(machine(undefined), /; CPU pinning not recorded$/, 'a result from before it was recorded');
+});

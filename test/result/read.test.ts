@@ -75,3 +75,31 @@ test('a version-2 result from before per-process proxy usage reads with an empty
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('the CPU pinning a run had reads back; a result from before it was recorded still reads; a bad one is named', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'meshbench-read-pinning-'));
+  try {
+    const write = async (name: string, doc: unknown) => {
+      const file = path.join(dir, name);
+      await writeFile(file, JSON.stringify(doc));
+      return file;
+    };
+    const base = JSON.parse(JSON.stringify(buildRunResult()));
+    const pinned = { mode: 'on', applied: { generator: '0', proxy: '1', services: '1' }, reason: 'on: 2 CPUs (0-1): generator on cpu 0, proxy and services sharing cpu 1' };
+    const unpinned = { mode: 'auto', applied: null, reason: 'auto: 2 CPUs (0-1), fewer than 4 — nothing is pinned' };
+    for (const cpuPinning of [pinned, unpinned]) {
+      const read = await readRunResult(await write(`${cpuPinning.mode}.json`, { ...base, host: { ...base.host, cpuPinning } }));
+      assert.deepEqual(read.host.cpuPinning, cpuPinning);
+    }
+    delete base.host.cpuPinning;
+    assert.equal((await readRunResult(await write('older.json', base))).host.cpuPinning, undefined, 'a result from before it was recorded reads as it is');
+
+    const bad = (cpuPinning: unknown) => write('bad.json', { ...base, host: { ...base.host, cpuPinning } });
+    await assert.rejects(readRunResult(await bad({ ...pinned, mode: 'always' })), /host\.cpuPinning\.mode: expected one of "auto", "on", "off", found "always"/);
+    await assert.rejects(readRunResult(await bad({ ...pinned, applied: { ...pinned.applied, proxy: 1 } })), /host\.cpuPinning\.applied\.proxy: expected text, found 1/);
+    await assert.rejects(readRunResult(await bad({ mode: 'off', applied: null })), /host\.cpuPinning\.reason: expected text, found nothing/);
+    await assert.rejects(readRunResult(await bad(null)), /host\.cpuPinning: expected an object, found null/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -5,6 +5,7 @@ import { environmentError } from '../../core/errors.ts';
 import { checkFaultSupport, detectCapabilities } from '../../faults/capabilities.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import type { ArmTopology, Backend, BackendRun, ReplicaHandle, RunContext } from '../contract.ts';
+import { CpuPinner } from './cpu-pinner.ts';
 import { startFault } from './fault-driver.ts';
 import { startLoadGenerator } from './load-generator.ts';
 import { startTopology, type RunningTopology, type TopologyContext } from './topology.ts';
@@ -26,12 +27,14 @@ export const embeddedBackend: Backend = {
   },
 
   async open(scenario: Scenario, ctx: RunContext): Promise<BackendRun> {
+    const pinner = await CpuPinner.open(ctx.cpuPinning);
     const toxiproxyUrl = needsToxiproxy(scenario)
-      ? await startToxiproxy(ctx.toxiproxyUrl ?? scenario.toxiproxyUrl, ctx.teardown, ctx.ledger)
+      ? await startToxiproxy(ctx.toxiproxyUrl ?? scenario.toxiproxyUrl, ctx.teardown, ctx.ledger, pinner)
       : null;
-    const topologyContext: TopologyContext = { runId: ctx.runId, runDir: ctx.runDir, teardown: ctx.teardown, ledger: ctx.ledger, toxiproxyUrl };
+    const topologyContext: TopologyContext = { runId: ctx.runId, runDir: ctx.runDir, teardown: ctx.teardown, ledger: ctx.ledger, toxiproxyUrl, pinner };
     return {
       describe: async () => ({}),
+      cpuPinning: () => pinner.record(),
       async startArm(arm) {
         return armTopology(await startTopology(scenario, arm, topologyContext), topologyContext);
       },
@@ -44,7 +47,7 @@ function armTopology(topo: RunningTopology, ctx: TopologyContext): ArmTopology {
     arm: topo.arm,
     loadTargets: topo.loadTargets,
     hostHeader: topo.hostHeader,
-    startLoad: (config, events) => startLoadGenerator(config, events, ctx.teardown),
+    startLoad: (config, events) => startLoadGenerator(config, events, ctx.teardown, ctx.pinner),
     sampleServices: () => topo.sampleServices(),
     proxyStats: () => topo.proxyStats(),
     replicas: (service, replica = null) =>

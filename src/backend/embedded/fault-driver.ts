@@ -8,12 +8,15 @@ import { startToxic } from '../../faults/toxic-fault.ts';
 import type { ActiveFault } from '../../faults/types.ts';
 import type { Ledger } from '../../runtime/ledger.ts';
 import type { FaultSpec } from '../../scenario/types.ts';
+import type { CpuPinner } from './cpu-pinner.ts';
 import { linkKey, type RunningTopology } from './topology.ts';
 
 export interface FaultContext {
   runId: string;
   ledger: Ledger;
   toxiproxyUrl: string | null;
+  /** Hogs go on the services' CPUs when the run pins them; null: nothing is pinned. */
+  pinner: CpuPinner | null;
 }
 
 function combine(parts: ActiveFault[]): ActiveFault {
@@ -70,7 +73,7 @@ export async function startFault(fault: FaultSpec, topo: RunningTopology, ctx: F
         ),
       );
     case 'noisy-neighbour':
-      return startNoisyNeighbour({ ledger: ctx.ledger, runId: ctx.runId, hogs: fault.hogs });
+      return startNoisyNeighbour({ ledger: ctx.ledger, runId: ctx.runId, hogs: fault.hogs, cpus: ctx.pinner?.cpusOf('services') ?? undefined });
     case 'db-lock': {
       const replicas = targetReplicas(fault, topo);
       for (const r of replicas) r.child.send({ type: 'db-lock', ms: fault.durationMs });

@@ -6,11 +6,13 @@ import type { LoadgenCommand, LoadgenConfig, LoadgenEvent, LoadgenResult } from 
 import { startChild } from '../../runtime/child.ts';
 import type { Teardown } from '../../runtime/teardown.ts';
 import type { LoadEvents, LoadRun } from '../contract.ts';
+import type { CpuPinner } from './cpu-pinner.ts';
 
-export async function startLoadGenerator(config: LoadgenConfig, events: LoadEvents, teardown: Teardown): Promise<LoadRun> {
+export async function startLoadGenerator(config: LoadgenConfig, events: LoadEvents, teardown: Teardown, pinner: CpuPinner | null): Promise<LoadRun> {
   const loadgen = startChild<LoadgenCommand, LoadgenEvent>('src/load/worker.ts', { label: 'loadgen' });
   const unregister = teardown.add('process loadgen', () => loadgen.stop());
   try {
+    await pinner?.pin('generator', loadgen);
     await loadgen.next('ready');
   } catch (err) {
     await unregister();

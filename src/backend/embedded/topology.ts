@@ -18,6 +18,7 @@ import type { ArmName, Scenario, ServiceSpec } from '../../scenario/types.ts';
 import { NO_APP_RETRIES, type DownstreamConfig, type ServiceCommand, type ServiceConfig, type ServiceCounters, type ServiceEvent } from '../../services/protocol.ts';
 import type { ProxyConfig } from '../../../proxy/src/config.ts';
 import type { ArmProxyStats } from '../contract.ts';
+import type { CpuPinner } from './cpu-pinner.ts';
 import { calleesFirst } from '../../scenario/call-order.ts';
 
 const HOST = '127.0.0.1';
@@ -49,6 +50,8 @@ export interface TopologyContext {
   ledger: Ledger;
   /** Toxiproxy API URL when some link carries a toxic fault. */
   toxiproxyUrl: string | null;
+  /** Holds the services and the proxy to their CPUs as they start; null: nothing is pinned (capacity sweeps). */
+  pinner: CpuPinner | null;
 }
 
 export interface RunningTopology {
@@ -103,9 +106,11 @@ function toxicLinks(scenario: Scenario): Set<string> {
 async function startReplica(
   config: ServiceConfig,
   teardown: Teardown,
+  pinner: CpuPinner | null,
 ): Promise<{ child: ServiceChild; port: number; stop: () => Promise<void> }> {
   const child = startChild<ServiceCommand, ServiceEvent>('src/services/main.ts', { label: `${config.name}#${config.replica}` });
   const unregister = teardown.add(`process ${child.label}`, () => child.stop());
+  await pinner?.pin('services', child);
   child.send({ type: 'start', config });
   const answer = await Promise.race([child.next<Extract<ServiceEvent, { type: 'ready' }>>('ready'), child.next<Extract<ServiceEvent, { type: 'error' }>>('error')]);
   if (answer.type === 'error') {
@@ -194,7 +199,7 @@ export async function startTopology(scenario: Scenario, arm: ArmName, ctx: Topol
           seed: deriveSeed(scenario.seed, 'services'),
           calls,
         };
-        return startReplica(config, teardown).then(({ child, port, stop }) => {
+        return startReplica(config, teardown, ctx.pinner).then(({ child, port, stop }) => {
           config.port = port;
           return { service: spec.name, index, config, child, address: `${HOST}:${port}`, stop } satisfies Replica;
         });
@@ -226,6 +231,7 @@ export async function startTopology(scenario: Scenario, arm: ArmName, ctx: Topol
     await writeFile(configFile, JSON.stringify(config, null, 2));
     const child = startChild<{ type: 'stats' }, ProxyEvent>('proxy/main.ts', { label: 'mesh-proxy', args: ['--config', configFile, '--router-from-parent'] });
     const stopProxy = teardown.add('process mesh-proxy', () => child.stop());
+    await ctx.pinner?.pin('proxy', child);
     // Once the proxy holds the socket, the runner's copy is closed (so only the proxy accepts).
     child.process.send({ type: 'router-socket' }, routerSocket!, () => void releaseRouterSocket());
     const ready = await child.next<Extract<ProxyEvent, { type: 'ready' }>>('ready').catch((err: Error) => {
@@ -280,7 +286,7 @@ export async function startTopology(scenario: Scenario, arm: ArmName, ctx: Topol
     },
     async restartReplica(replica) {
       await replica.stop();
-      const { child, stop } = await startReplica(replica.config, teardown);
+      const { child, stop } = await startReplica(replica.config, teardown, ctx.pinner);
       replica.child = child;
       replica.stop = stop;
     },

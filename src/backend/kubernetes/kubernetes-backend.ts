@@ -84,6 +84,11 @@ export const kubernetesBackend: Backend = {
         const nodes = await listNodes(kc);
         return { cluster: { version: version.gitVersion, nodes: nodes.map((n) => ({ name: n.name, zone: n.zone, capacity: n.capacity })) } };
       },
+      cpuPinning: () => ({
+        mode: ctx.cpuPinning,
+        applied: null,
+        reason: `${ctx.cpuPinning}: the kubernetes backend pins nothing — a pod's CPUs are its resources and the kubelet's CPU manager policy`,
+      }),
       startArm: (arm) => startArm({ scenario, arm, runId: ctx.runId, namespace, cluster, pods, token, schedulable, phase: phase++ }),
     };
   },

@@ -8,6 +8,7 @@ import { gateOutcomes, gateRunResult } from '../../gate/evaluate.ts';
 import { renderSummaryTable } from '../../report/text-table.ts';
 import { writeReport } from '../../report/write-report.ts';
 import { runScenario } from '../../runner/run-scenario.ts';
+import { parseCpuPinningMode } from '../../runtime/cpu-pinning.ts';
 import { applyOverrides, durationNotices, type ScenarioOverrides } from '../../scenario/overrides.ts';
 import { loadScenario } from '../../scenario/parse.ts';
 import { action } from '../action.ts';
@@ -25,6 +26,7 @@ interface RunFlags {
   context?: string;
   quiet?: boolean;
   gates: string;
+  cpuPinning: string;
 }
 
 function timestamp(d: Date): string {
@@ -45,6 +47,11 @@ export function register(program: Command): void {
     .option('--backend <kind>', 'where the topology runs: embedded (local processes) or kubernetes (overrides the scenario)')
     .option('--kubeconfig <file>', 'kubeconfig of the cluster (kubernetes backend; default: the local cluster when it is up, else the usual lookup)')
     .option('--context <name>', 'kubeconfig context (kubernetes backend; default: the current context)')
+    .option(
+      '--cpu-pinning <auto|on|off>',
+      'hold the load generator, the proxy and the services to separate CPUs with taskset (embedded backend): auto pins from 4 CPUs, on from 2, off never',
+      'auto',
+    )
     .option('--quiet', 'no progress output')
     .option('--gates <fail|warn>', 'a failed scenario gate exits 1 (fail) or only prints a warning (warn, for CI that gates in a later step)', 'fail')
     .addHelpText(
@@ -54,6 +61,7 @@ export function register(program: Command): void {
     .action(
       action(async (file: string, flags: RunFlags) => {
         const gatesMode = parseGatesMode(flags.gates);
+        const cpuPinning = parseCpuPinningMode(flags.cpuPinning);
         const overrides: ScenarioOverrides = {
           arms: flags.arms?.split(',').map((a) => a.trim()),
           durationS: flags.duration === undefined ? undefined : parseNumber('--duration', flags.duration),
@@ -72,6 +80,7 @@ export function register(program: Command): void {
           quiet: flags.quiet ?? false,
           tty: process.stderr.isTTY === true,
           toxiproxyUrl: flags.toxiproxy ?? null,
+          cpuPinning,
         });
         // Gate outcomes go into result.json, summary.md and the report, not only to stdout.
         const gates = gateRunResult(measured, {});
