@@ -15,7 +15,11 @@
 // test a coin toss; +40 ms puts every regressed repeat's P99 past the noisiest baseline seen.
 // The three runs go back to back (~50 s) so the drift between them stays small.
 // On a machine whose validity checks fail (busy, another run active) a gate is INCONCLUSIVE by
-// design; the statistics under test are then read from what it says it would have been.
+// design; the statistics under test are then read from what it says it would have been. A VM
+// whose hypervisor takes its CPUs away (17–34 % of the time in one CI rehearsal: a baseline
+// repeat's P99 reached 164 ms) makes any comparison a coin toss, so the three runs are measured
+// again, up to three times, until the hypervisor leaves them alone; if it never does, the gate
+// may only say INCONCLUSIVE (never PASS) for the regression, and the figures are printed.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -23,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { HYPERVISOR_STEAL_MAX } from '../../src/analysis/validity.ts';
 import { evaluateGates } from '../../src/gate/evaluate.ts';
 import type { RunResult } from '../../src/result/types.ts';
 import { writeReport } from '../../src/report/write-report.ts';
@@ -87,11 +92,21 @@ function p99s(r: RunResult): string {
 let baseline: { result: RunResult; json: string };
 let unchanged: { result: RunResult; json: string };
 let regressed: { result: RunResult; json: string };
+/** The largest share of CPU time the hypervisor took during any of the three runs. */
+let steal = 0;
 before(async () => {
-  baseline = await run('10ms', 1);
-  unchanged = await run('10ms', 2);
-  regressed = await run('50ms', 3);
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    baseline = await run('10ms', 1);
+    unchanged = await run('10ms', 2);
+    regressed = await run('50ms', 3);
+    steal = Math.max(...[baseline, unchanged, regressed].map((r) => r.result.host.hypervisorSteal ?? 0));
+    if (steal <= HYPERVISOR_STEAL_MAX) return;
+    console.log(`# attempt ${attempt}: the hypervisor took up to ${(100 * steal).toFixed(1)} % of the CPU time during the runs`);
+  }
 });
+
+/** Whether the machine, not the statistics, decided: every attempt was stolen from and the gate says so. */
+const stolenFrom = (verdict: string) => steal > HYPERVISOR_STEAL_MAX && /^INCONCLUSIVE .*hypervisor gave/s.test(verdict);
 
 const options = () => ({ baseline: baseline.result, confidence: 0.95, inconclusive: 'pass' as const });
 
@@ -99,6 +114,8 @@ test('a real +40 ms service-time regression fails `meshed.p99 regresses < 10%`',
   const report = evaluateGates(regressed.result, [GATE], options());
   const gate = report.gates[0]!;
   const context = `baseline p99 per repeat [${p99s(baseline.result)}] ms, regressed [${p99s(regressed.result)}] ms: ${gate.verdict}`;
+  assert.notEqual(gate.status, 'pass', context);
+  if (stolenFrom(gate.verdict)) return console.log(`# not judged: ${context}`);
   const failed = gate.status === 'fail' || (gate.status === 'inconclusive' && gate.validity.length > 0 && /\(it would fail\)/.test(gate.verdict));
   assert.ok(failed, context);
   assert.ok(gate.interval && gate.interval.lo > 0.1, context);
@@ -117,7 +134,9 @@ test('`meshbench gate` on the regressed result.json exits 1 and writes a JUnit f
   // The regression is played by a changed service time, which is a changed scenario: said so.
   const r = await meshbench('gate', regressed.json, '--baseline', baseline.json, '--gate', GATE, '--junit', junit, '--inconclusive', 'fail', '--allow-scenario-change');
   assert.equal(r.code, 1, `${r.stdout}${r.stderr}`);
-  assert.match(r.stdout, /^(FAIL meshed\.p99 regresses < 10% — |INCONCLUSIVE meshed\.p99 regresses < 10% — .*\(it would fail\))/m);
+  if (!stolenFrom(r.stdout.split('\n').find((l) => l.startsWith('INCONCLUSIVE')) ?? '')) {
+    assert.match(r.stdout, /^(FAIL meshed\.p99 regresses < 10% — |INCONCLUSIVE meshed\.p99 regresses < 10% — .*\(it would fail\))/m);
+  }
   const xml = await readFile(junit, 'utf8');
   const failing = /<testcase [^>]*name="meshed\.p99 regresses &lt; 10%"[^>]*>\s*<failure type="gate-(failed|inconclusive)"/.exec(xml);
   assert.ok(failing, xml);
