@@ -10,7 +10,7 @@ import type { HogCommand, HogEvent } from '../../src/faults/cpu-hog.ts';
 import { startCpuSteal, type CpuStealMechanism } from '../../src/faults/cpu-steal.ts';
 import { startChild, type Child } from '../../src/runtime/child.ts';
 import { cleanLeftovers } from '../../src/runtime/clean.ts';
-import { machineCpuTicks } from '../../src/runtime/process-usage.ts';
+import { allowedCpus, pinProcess } from '../../src/runtime/cpu-affinity.ts';
 import { Ledger, newRunId } from '../../src/runtime/ledger.ts';
 
 const stateDir = mkdtempSync(path.join(tmpdir(), 'meshbench-test-'));
@@ -32,6 +32,12 @@ function runnableNs(pid: number): number {
   return run! + wait!;
 }
 
+/** Ticks (USER_HZ, 10 ms) the hypervisor gave away of one CPU since boot, from its /proc/stat line. */
+function stealTicks(cpu: number): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`cpu${cpu} `))!;
+  return Number(line.trim().split(/\s+/)[8]);
+}
+
 /**
  * Share of a window the CPU-bound target was allowed to run: time running or runnable (waiting
  * for a CPU) per wall-clock time. An unstolen busy loop is runnable all the time (≈ 1.0) however
@@ -40,30 +46,37 @@ function runnableNs(pid: number): number {
  * sessions' load moves the target's iteration rate by ±30 % from one second to the next.)
  *
  * The kernel leaves the hypervisor's own steal (this VM's vCPU given to another guest) out of a
- * task's run time, so on a crowded host an unfrozen loop reads 0.90 (seen in CI). That steal is
- * measured over the same window from /proc/stat and the share is taken of the time the VM had.
+ * task's run time, so on a crowded host an unfrozen loop reads 0.90 (seen in CI). The target is
+ * held to one CPU, and the time the hypervisor took from that CPU in the window is counted as the
+ * target's: a halted (idle) vCPU cannot be stolen from, so on a CPU the target has to itself that
+ * time was taken while it could run. (A machine-wide share misjudges it when the two vCPUs are
+ * stolen from unequally: at 30–40 % steal an unfrozen loop read 1.06 that way.)
  */
-async function availableShare(pid: number, windowMs: number): Promise<{ share: number; hypervisorSteal: number }> {
+async function availableShare(pid: number, cpu: number, windowMs: number): Promise<{ share: number; hypervisorSteal: number }> {
   const t0 = process.hrtime.bigint();
   const r0 = runnableNs(pid);
-  const h0 = (await machineCpuTicks())!;
+  const s0 = stealTicks(cpu);
   await sleep(windowMs);
   const r1 = runnableNs(pid);
-  const h1 = (await machineCpuTicks())!;
+  const s1 = stealTicks(cpu);
   const wallNs = Number(process.hrtime.bigint() - t0);
-  const hypervisorSteal = h1.total > h0.total ? (h1.steal - h0.steal) / (h1.total - h0.total) : 0;
-  return { share: (r1 - r0) / (wallNs * (1 - hypervisorSteal)), hypervisorSteal };
+  const stolenNs = (s1 - s0) * 1e7;
+  return { share: (r1 - r0 + stolenNs) / wallNs, hypervisorSteal: stolenNs / wallNs };
 }
 
 describe('startCpuSteal', () => {
   const runId = newRunId();
   let ledger: Ledger;
   let hog: Hog;
+  let cpu: number;
 
   before(async () => {
     ledger = Ledger.open(runId);
     hog = startChild<HogCommand, HogEvent>('src/faults/cpu-hog.ts', { label: 'cpu-steal target' });
     await hog.next('ready', 15_000);
+    cpu = (await allowedCpus())!.at(-1)!;
+    const failed = await pinProcess(hog.pid, [cpu]);
+    assert.equal(failed, null, 'the target is held to one CPU, whose steal is measured');
     await sleep(300); // let the JIT settle
   });
   after(async () => {
@@ -83,14 +96,14 @@ describe('startCpuSteal', () => {
     const fault = await startCpuSteal({ ledger, runId, pid: hog.pid, percent, periodMs: 100, mechanism });
     let stolen: Awaited<ReturnType<typeof availableShare>>;
     try {
-      stolen = await availableShare(hog.pid, 3000);
+      stolen = await availableShare(hog.pid, cpu, 3000);
     } finally {
       await fault.stop();
     }
     const before = await iterations(hog);
-    const freed = await availableShare(hog.pid, 1000);
+    const freed = await availableShare(hog.pid, cpu, 1000);
     assert.ok((await iterations(hog)) > before, 'the target makes progress after stop()');
-    const hypervisor = `hypervisor steal ${(stolen.hypervisorSteal * 100).toFixed(1)} % / ${(freed.hypervisorSteal * 100).toFixed(1)} %`;
+    const hypervisor = `hypervisor steal on cpu ${cpu} ${(stolen.hypervisorSteal * 100).toFixed(1)} % / ${(freed.hypervisorSteal * 100).toFixed(1)} %`;
     return { share: stolen.share, freed: freed.share, label: fault.mechanism, hypervisor };
   }
 
