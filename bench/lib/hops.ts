@@ -17,6 +17,7 @@ import { threadWaiter } from '../../src/load/thread-waiter.ts';
 import { startChild } from '../../src/runtime/child.ts';
 import { installCleanupHandlers } from '../../src/runtime/clean.ts';
 import { Ledger, newRunId, processStartTime } from '../../src/runtime/ledger.ts';
+import { stealShare } from '../../src/runtime/machine-activity.ts';
 import { machineCpuTicks } from '../../src/runtime/process-usage.ts';
 import { newHistogram, recordMs, type Histogram } from '../../src/stats/histogram.ts';
 
@@ -231,9 +232,8 @@ export async function alternate(targets: Target[], rate: number, rounds: number)
 export async function reportingSteal<T>(measure: () => Promise<T>): Promise<T> {
   const before = await machineCpuTicks();
   const out = await measure();
-  const after = await machineCpuTicks();
-  if (before && after && after.total > before.total) {
-    const share = (after.steal - before.steal) / (after.total - before.total);
+  const share = stealShare(before, await machineCpuTicks());
+  if (share !== null) {
     const noisy = share > HYPERVISOR_STEAL_MAX ? ` — above ${100 * HYPERVISOR_STEAL_MAX} %: the tails are this VM losing its CPUs, not the hops (a run would be inconclusive)` : '';
     console.log(`hypervisor steal during the measurement: ${(100 * share).toFixed(1)} %${noisy}`);
   }

@@ -26,8 +26,11 @@ export async function machineActivity(ownRunId: string): Promise<MachineActivity
 
 /** Share of the CPU time between two readings that the hypervisor gave to other guests; null when unknown. */
 export function hypervisorStealShare(before: MachineActivity, after: MachineActivity): number | null {
-  const a = before.cpuTicks;
-  const b = after.cpuTicks;
+  return stealShare(before.cpuTicks, after.cpuTicks);
+}
+
+/** The same share between two /proc/stat readings of the machine's CPU ticks. */
+export function stealShare(a: MachineCpuTicks | null, b: MachineCpuTicks | null): number | null {
   if (a === null || b === null || b.total <= a.total) return null;
   return (b.steal - a.steal) / (b.total - a.total);
 }
