@@ -5,14 +5,17 @@
 // needs both replicas for that), and the service counters stay sane while a replica is gone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { RunResult } from '../../src/result/types.ts';
 import { arm, faultRecord, runInline, successRate, windowsInside } from './fixtures/fault-run.ts';
+import { checkOnQuietRun } from './fixtures/quiet-run.ts';
 
 const AT_MS = 2000;
 const STOP_MS = 4000;
 const RATE = 150;
 
 test('kill user-service#0 for 2 s: direct fails the dead half, meshed routes around it, both recover', async () => {
-  const result = await runInline(`
+  // Timing and success rates are judged on a run the hypervisor left alone.
+  const result = await checkOnQuietRun(() => runInline(`
 name: e2e-fault-kill
 seed: 9
 repeats: 1
@@ -43,11 +46,26 @@ faults:
     target: user-service#0
     at: 2s
     duration: 2s
-`);
+`), checkRouting);
   for (const name of ['direct', 'meshed'] as const) {
     const record = faultRecord(result, name);
     assert.equal(record.error, null, `${name}: ${record.error}`);
     assert.match(record.mechanism, /^SIGKILL of user-service#0\b/, `${name}: mechanism "${record.mechanism}"`);
+
+    const repeat = arm(result, name).repeats[0]!;
+    // Arrivals at user-service are summed per replica: a dead replica's missing counters must
+    // not read as a counter reset (which would report the survivor's whole history as arrivals).
+    const series = repeat.services.find((s) => s.service === 'user-service')!;
+    for (const w of series.windows) {
+      assert.ok(w.arrivals <= RATE * 1.6, `${name}: user-service arrivals ${w.arrivals} in window t=${w.t} at ${RATE} rps`);
+    }
+  }
+});
+
+/** On time; direct fails the dead half, meshed routes around it, and both recover. */
+function checkRouting(result: RunResult): void {
+  for (const name of ['direct', 'meshed'] as const) {
+    const record = faultRecord(result, name);
     assert.ok(record.actualStartMs !== null && Math.abs(record.actualStartMs - AT_MS) < 500, `${name}: killed at ${record.actualStartMs} ms`);
     // The stop includes bringing the replica up again (a Node process start).
     assert.ok(record.actualStopMs !== null && record.actualStopMs >= STOP_MS && record.actualStopMs < STOP_MS + 3000, `${name}: restarted at ${record.actualStopMs} ms`);
@@ -55,13 +73,6 @@ faults:
     const repeat = arm(result, name).repeats[0]!;
     const last = repeat.windows.slice(-2);
     for (const w of last) assert.equal(w.ok, w.scheduled, `${name}: window t=${w.t} after the restart: ${w.ok}/${w.scheduled} ok`);
-
-    // Arrivals at user-service are summed per replica: a dead replica's missing counters must
-    // not read as a counter reset (which would report the survivor's whole history as arrivals).
-    const series = repeat.services.find((s) => s.service === 'user-service')!;
-    for (const w of series.windows) {
-      assert.ok(w.arrivals <= RATE * 1.6, `${name}: user-service arrivals ${w.arrivals} in window t=${w.t} at ${RATE} rps`);
-    }
   }
 
   const direct = arm(result, 'direct').repeats[0]!.windows;
@@ -78,4 +89,4 @@ faults:
   const counters = meshed.proxy?.counters ?? {};
   assert.ok((counters.retries ?? 0) > 0, `meshed: the proxy retried around the dead replica (counters ${JSON.stringify(counters)})`);
   assert.ok((counters.ejections ?? 0) >= 1, `meshed: the breaker ejected the dead replica (counters ${JSON.stringify(counters)})`);
-});
+}

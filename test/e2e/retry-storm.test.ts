@@ -11,6 +11,8 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { runScenario } from '../../src/runner/run-scenario.ts';
 import { parseScenario } from '../../src/scenario/parse.ts';
+import type { RunResult } from '../../src/result/types.ts';
+import { checkOnQuietRun } from './fixtures/quiet-run.ts';
 
 const dirs: string[] = [];
 after(async () => {
@@ -57,10 +59,8 @@ recovery:
   'retry-storm-short.yaml',
 );
 
-test('direct: a metastable retry storm; meshed: amplification near 1 and recovery within seconds', async () => {
-  const runDir = await mkdtemp(path.join(os.tmpdir(), 'meshbench-storm-'));
-  dirs.push(runDir);
-  const result = await runScenario(scenario, { runDir, quiet: true });
+/** The storm's figures: direct amplifies and stays down, meshed stays near 1 and recovers. */
+function checkStorm(result: RunResult): void {
   const direct = result.arms.find((a) => a.name === 'direct')!;
   const meshed = result.arms.find((a) => a.name === 'meshed')!;
   const summary = JSON.stringify({
@@ -77,9 +77,20 @@ test('direct: a metastable retry storm; meshed: amplification near 1 and recover
   assert.ok(meshedRecovery !== null && meshedRecovery <= 5, `meshed recovery ${summary}`);
   const incident = result.verdict.find((l) => l.startsWith('Incident "db-lock user-service"'));
   assert.match(incident ?? '', /direct: .*did not recover in the \d+ s after it; meshed: .*recovered [\d.]+ s after it ended/, result.verdict.join('\n'));
+  const lock = result.faults.find((f) => f.arm === 'direct')!;
+  assert.ok(Math.abs(lock.actualStartMs! - 2000) < 100, `lock started at ${lock.actualStartMs} ms`);
+}
+
+test('direct: a metastable retry storm; meshed: amplification near 1 and recovery within seconds', async () => {
+  // The storm's figures are judged on a run the hypervisor left alone; the bounds hold on every run.
+  const result = await checkOnQuietRun(async () => {
+    const runDir = await mkdtemp(path.join(os.tmpdir(), 'meshbench-storm-'));
+    dirs.push(runDir);
+    return runScenario(scenario, { runDir, quiet: true });
+  }, checkStorm);
+  const direct = result.arms.find((a) => a.name === 'direct')!;
   // Amplification is the naive client's attempts per request: never above 1 + retries.
   for (const e of direct.repeats[0]!.edges) for (const w of e.windows) assert.ok(w.attempted === 0 || w.attempts / w.attempted <= 4, `window ${w.t}: ${w.attempts}/${w.attempted}`);
   const lock = result.faults.find((f) => f.arm === 'direct')!;
   assert.match(lock.mechanism, /simulated table lock for 2000 ms/);
-  assert.ok(Math.abs(lock.actualStartMs! - 2000) < 100, `lock started at ${lock.actualStartMs} ms`);
 });

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { HYPERVISOR_STEAL_MAX } from '../../src/analysis/validity.ts';
 import { detectCapabilities } from '../../src/faults/capabilities.ts';
 import { meshbenchCgroups } from '../../src/faults/cgroup.ts';
 import type { HogCommand, HogEvent } from '../../src/faults/cpu-hog.ts';
@@ -88,6 +89,8 @@ describe('startCpuSteal', () => {
     share: number;
     freed: number;
     label: string;
+    /** Whether the hypervisor left the target's CPU alone (≤ 5 %) in both windows. */
+    quiet: boolean;
     /** Hypervisor steal in the stolen window and in the freed one, for the diagnostic. */
     hypervisor: string;
   }
@@ -104,7 +107,8 @@ describe('startCpuSteal', () => {
     const freed = await availableShare(hog.pid, cpu, 1000);
     assert.ok((await iterations(hog)) > before, 'the target makes progress after stop()');
     const hypervisor = `hypervisor steal on cpu ${cpu} ${(stolen.hypervisorSteal * 100).toFixed(1)} % / ${(freed.hypervisorSteal * 100).toFixed(1)} %`;
-    return { share: stolen.share, freed: freed.share, label: fault.mechanism, hypervisor };
+    const quiet = Math.max(stolen.hypervisorSteal, freed.hypervisorSteal) <= HYPERVISOR_STEAL_MAX;
+    return { share: stolen.share, freed: freed.share, label: fault.mechanism, quiet, hypervisor };
   }
 
   const cases: Array<{ percent: number; mechanism: CpuStealMechanism; skip: string | false }> = [
@@ -116,17 +120,29 @@ describe('startCpuSteal', () => {
     it(`${c.mechanism} at ${c.percent} % lets the target run ${100 - c.percent} % of the time, within 5 points`, { skip: c.skip }, async (t) => {
       const cgroupBefore = readFileSync(`/proc/${hog.pid}/cgroup`, 'utf8');
       const expected = 1 - c.percent / 100;
-      let { share, freed, label, hypervisor } = await measure(c.percent, c.mechanism);
-      t.diagnostic(`available share ${share.toFixed(3)} (expected ${expected}), after stop ${freed.toFixed(3)}; ${hypervisor}`);
-      // A VM's noisy neighbours can stall this process's duty-cycle timers for a whole window;
-      // a mechanism that does not steal what it says misses in every window.
-      for (let again = 1; again <= 2 && (Math.abs(share - expected) > 0.05 || freed <= 0.95); again++) {
-        ({ share, freed, label, hypervisor } = await measure(c.percent, c.mechanism));
-        t.diagnostic(`measured again: available share ${share.toFixed(3)}, after stop ${freed.toFixed(3)}; ${hypervisor}`);
+      const precise = (m: Measured) => Math.abs(m.share - expected) <= 0.05 && m.freed > 0.95;
+      // The share is judged to 5 points on a measurement the hypervisor left alone: a VM's
+      // noisy neighbours stall this process's duty-cycle timers and blur the accounting (CI saw
+      // 20–40 % steal). A stalled window is measured again; when the hypervisor took more than
+      // 5 % every time, only the coarse bounds below are judged (within 60 % of the asked steal),
+      // which a mechanism that steals nothing (share 1.0) or never thaws (0.0) still fails.
+      const measured: Measured[] = [];
+      do {
+        const m = await measure(c.percent, c.mechanism);
+        measured.push(m);
+        t.diagnostic(`available share ${m.share.toFixed(3)} (expected ${expected}), after stop ${m.freed.toFixed(3)}; ${m.hypervisor}`);
+      } while (measured.length < 4 && !precise(measured.at(-1)!));
+      const last = measured.at(-1)!;
+      assert.match(last.label, c.mechanism === 'signals' ? /SIGSTOP\/SIGCONT/ : /cgroup v[12]/);
+      for (const m of measured) {
+        assert.ok(Math.abs(m.share - expected) <= (0.6 * c.percent) / 100, `share ${m.share.toFixed(3)} under ${c.percent} % steal is nowhere near ${expected} (${m.label}; ${m.hypervisor})`);
+        assert.ok(m.freed > 0.75, `after stop the target may run again (share ${m.freed.toFixed(2)}; ${m.hypervisor})`);
       }
-      assert.match(label, c.mechanism === 'signals' ? /SIGSTOP\/SIGCONT/ : /cgroup v[12]/);
-      assert.ok(Math.abs(share - (1 - c.percent / 100)) <= 0.05, `progress share ${share.toFixed(3)} under ${c.percent} % steal (${label})`);
-      assert.ok(freed > 0.95, `after stop the target may run all the time (share ${freed.toFixed(2)})`);
+      if (!precise(last)) {
+        const quiet = measured.filter((m) => m.quiet);
+        assert.equal(quiet.length, 0, `on a quiet CPU: share ${quiet.map((m) => m.share.toFixed(3)).join(', ')} under ${c.percent} % steal, after stop ${quiet.map((m) => m.freed.toFixed(2)).join(', ')} (${last.label})`);
+        t.diagnostic(`not judged to 5 points: the hypervisor took more than ${HYPERVISOR_STEAL_MAX * 100} % of cpu ${cpu} in every measurement`);
+      }
       assert.equal(readFileSync(`/proc/${hog.pid}/cgroup`, 'utf8'), cgroupBefore, 'target is back in its original cgroups');
       assert.deepEqual(meshbenchCgroups().filter((d) => d.includes(runId)), []);
       assert.deepEqual(ledger.entries(), []);
