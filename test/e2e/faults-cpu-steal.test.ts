@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { processStartTime } from '../../src/runtime/ledger.ts';
-import type { WindowPoint } from '../../src/result/types.ts';
+import type { RunResult, WindowPoint } from '../../src/result/types.ts';
 import { decodeHistogram, mergeHistograms, summarizeMs } from '../../src/stats/histogram.ts';
-import type { RunResult } from '../../src/result/types.ts';
 import { arm, faultRecord, meshbenchCgroupDirs, ofRun, runInline, windowsInside, windowsOutside } from './fixtures/fault-run.ts';
 import { checkOnQuietRun } from './fixtures/quiet-run.ts';
 

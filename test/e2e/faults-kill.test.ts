@@ -60,6 +60,9 @@ faults:
       assert.ok(w.arrivals <= RATE * 1.6, `${name}: user-service arrivals ${w.arrivals} in window t=${w.t} at ${RATE} rps`);
     }
   }
+  const counters = arm(result, 'meshed').proxy?.counters ?? {};
+  assert.ok((counters.retries ?? 0) > 0, `meshed: the proxy retried around the dead replica (counters ${JSON.stringify(counters)})`);
+  assert.ok((counters.ejections ?? 0) >= 1, `meshed: the breaker ejected the dead replica (counters ${JSON.stringify(counters)})`);
 });
 
 /** On time; direct fails the dead half, meshed routes around it, and both recover. */
@@ -86,7 +89,4 @@ function checkRouting(result: RunResult): void {
   for (const w of meshed.repeats[0]!.windows) {
     assert.ok(successRate(w) >= 0.99, `meshed: window t=${w.t} success ${w.ok}/${w.scheduled}: the proxy retries and ejects the dead replica`);
   }
-  const counters = meshed.proxy?.counters ?? {};
-  assert.ok((counters.retries ?? 0) > 0, `meshed: the proxy retried around the dead replica (counters ${JSON.stringify(counters)})`);
-  assert.ok((counters.ejections ?? 0) >= 1, `meshed: the breaker ejected the dead replica (counters ${JSON.stringify(counters)})`);
 }
