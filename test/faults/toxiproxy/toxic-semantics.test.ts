@@ -7,6 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { once } from 'node:events';
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
+import { onQuietMachine } from '../../fixtures/quiet-machine.ts';
 import { serverKinds, startServer, type ServerKind, type ServerUnderTest } from './servers.ts';
 import {
   Clients,
@@ -56,14 +57,26 @@ test('latency 50 ± 10 ms: mean near 50, spread visible, nothing far outside', a
   const proxy = await newProxy(echo.address);
   await proxy.addToxic({ name: 'lat', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 50, jitter: 10 } });
   const socket = await clients.connect(proxy.listen);
-  const samples: number[] = [];
-  for (let i = 0; i < 30; i++) samples.push(await roundTrip(socket));
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  const meanOf = (samples: number[]) => samples.reduce((a, b) => a + b, 0) / samples.length;
+  const text = (samples: number[]) => samples.map((s) => s.toFixed(0)).join(' ');
+  // A late sample is the machine's as much as the toxic's: the ceilings are judged on a
+  // measurement the hypervisor left alone; the floors hold on every one.
+  const { value: samples } = await onQuietMachine(
+    async () => {
+      const samples: number[] = [];
+      for (let i = 0; i < 30; i++) samples.push(await roundTrip(socket));
+      return samples;
+    },
+    (samples) => {
+      assert.ok(meanOf(samples) < 58, `mean ${meanOf(samples).toFixed(1)} ms; samples ${text(samples)}`);
+      assert.ok(samples.filter((s) => s > 70).length <= 2, `samples ${text(samples)}`);
+    },
+  );
+  const mean = meanOf(samples);
   const sd = Math.sqrt(samples.reduce((a, b) => a + (b - mean) ** 2, 0) / samples.length);
-  assert.ok(mean > 46 && mean < 58, `mean ${mean.toFixed(1)} ms`);
+  assert.ok(mean > 46, `mean ${mean.toFixed(1)} ms`);
   assert.ok(sd > 3, `spread (sd ${sd.toFixed(1)} ms) must show the ±10 ms jitter`);
   assert.ok(Math.min(...samples) >= 39, `min ${Math.min(...samples).toFixed(1)} ms`);
-  assert.ok(samples.filter((s) => s > 70).length <= 2, `samples ${samples.map((s) => s.toFixed(0)).join(' ')}`);
 });
 
 test('bandwidth 100 KB/s: a 200 KB transfer takes about 2 s and arrives intact', async () => {
