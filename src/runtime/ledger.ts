@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InternalError } from '../core/errors.ts';
+import { procStatFields } from './process-usage.ts';
 
 export type LedgerEntry =
   | { kind: 'process'; pid: number; startTime: number }
@@ -72,10 +73,8 @@ export function ledgerDir(): string {
 /** Kernel start time (clock ticks since boot) of a process, or null when it does not exist. */
 export function processStartTime(pid: number): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 2 (comm) may contain spaces and parentheses; fields after the last ')' are fixed.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After comm: state is field 3, starttime is field 22 → index 22 - 3 = 19.
+    const fields = procStatFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    // state is field 3, starttime is field 22 → index 22 - 3 = 19.
     if (fields[0] === 'Z' || fields[0] === 'X') return null;
     const start = Number(fields[19]);
     return Number.isFinite(start) ? start : null;

@@ -2,6 +2,14 @@
 // proxy's stats in a run, every replica and the proxy per capacity step — so /proc is parsed once.
 import { readFile } from 'node:fs/promises';
 
+/**
+ * The fields of a /proc/<pid>/stat line from field 3 (state) on, so field N is at index N − 3:
+ * comm (field 2) may hold spaces and parentheses, and only the fields after its last ')' are fixed.
+ */
+export function procStatFields(raw: string): string[] {
+  return raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+}
+
 export interface ProcessUsage {
   /** User + system CPU time since the process started. */
   cpuSeconds: number;
@@ -12,9 +20,7 @@ export interface ProcessUsage {
 export async function processUsage(pid: number): Promise<ProcessUsage | null> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const raw = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // comm (field 2) may hold spaces and parentheses; the fields after the last ')' are fixed.
-    const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+    const fields = procStatFields(await readFile(`/proc/${pid}/stat`, 'utf8'));
     // utime and stime are fields 14 and 15, in clock ticks (100 Hz on Linux): index 14 − 3, 15 − 3.
     const ticks = Number(fields[11]) + Number(fields[12]);
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);

@@ -13,6 +13,8 @@ import { startChild, type Child } from '../../src/runtime/child.ts';
 import { cleanLeftovers } from '../../src/runtime/clean.ts';
 import { allowedCpus, pinProcess } from '../../src/runtime/cpu-affinity.ts';
 import { Ledger, newRunId } from '../../src/runtime/ledger.ts';
+import { procStatFields } from '../../src/runtime/process-usage.ts';
+import { onQuietMachine } from '../fixtures/quiet-machine.ts';
 
 const stateDir = mkdtempSync(path.join(tmpdir(), 'meshbench-test-'));
 process.env.MESHBENCH_STATE_DIR = stateDir;
@@ -75,7 +77,7 @@ async function sampleFrozen(pid: number, windowMs: number): Promise<number> {
   let samples = 0;
   const end = performance.now() + windowMs;
   while (performance.now() < end) {
-    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0];
+    const state = procStatFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[0];
     if (state === 'D' || state === 'T') held++;
     samples++;
     await sleep(1);
@@ -110,8 +112,8 @@ describe('startCpuSteal', () => {
     frozenSeen: number;
     frozenSeenAfter: number;
     label: string;
-    /** Whether the hypervisor left the target's CPU alone (≤ 5 %) in both windows. */
-    quiet: boolean;
+    /** The larger share of the target's CPU the hypervisor took, in the stolen window or the freed one. */
+    hypervisorSteal: number;
     /** Hypervisor steal in the stolen window and in the freed one, for the diagnostic. */
     hypervisor: string;
   }
@@ -128,8 +130,8 @@ describe('startCpuSteal', () => {
     const freed = await availableShare(hog.pid, cpu, 1000);
     assert.ok((await iterations(hog)) > before, 'the target makes progress after stop()');
     const hypervisor = `hypervisor steal on cpu ${cpu} ${(stolen.hypervisorSteal * 100).toFixed(1)} % / ${(freed.hypervisorSteal * 100).toFixed(1)} %`;
-    const quiet = Math.max(stolen.hypervisorSteal, freed.hypervisorSteal) <= HYPERVISOR_STEAL_MAX;
-    return { share: stolen.share, freed: freed.share, frozenSeen: stolen.frozenSeen, frozenSeenAfter: freed.frozenSeen, label: fault.mechanism, quiet, hypervisor };
+    const hypervisorSteal = Math.max(stolen.hypervisorSteal, freed.hypervisorSteal);
+    return { share: stolen.share, freed: freed.share, frozenSeen: stolen.frozenSeen, frozenSeenAfter: freed.frozenSeen, label: fault.mechanism, hypervisorSteal, hypervisor };
   }
 
   const cases: Array<{ percent: number; mechanism: CpuStealMechanism; skip: string | false }> = [
@@ -141,37 +143,34 @@ describe('startCpuSteal', () => {
     it(`${c.mechanism} at ${c.percent} % lets the target run ${100 - c.percent} % of the time, within 5 points`, { skip: c.skip }, async (t) => {
       const cgroupBefore = readFileSync(`/proc/${hog.pid}/cgroup`, 'utf8');
       const expected = 1 - c.percent / 100;
-      const precise = (m: Measured) => Math.abs(m.share - expected) <= 0.05 && m.freed > 0.95;
-      // The share is judged to 5 points on a measurement the hypervisor left alone: a VM's
-      // noisy neighbours stall this process's duty-cycle timers and blur the accounting (CI saw
-      // 20–40 % steal, and a 20 % steal read as 0.94 at 26 %). A stalled window is measured
-      // again; when the hypervisor took more than 5 % every time, only the mechanism is judged,
-      // as seen in the target's state: held for about the asked share (within 60 % of it) while
-      // stolen from, never after stop() — which a mechanism that holds nothing, holds the wrong
-      // process or never thaws fails on any machine.
-      const measured: Measured[] = [];
-      do {
-        const m = await measure(c.percent, c.mechanism);
-        measured.push(m);
-        t.diagnostic(
-          `available share ${m.share.toFixed(3)} (expected ${expected}), after stop ${m.freed.toFixed(3)}; held in ${(100 * m.frozenSeen).toFixed(1)} % of state samples; ${m.hypervisor}`,
-        );
-      } while (measured.length < 4 && !precise(measured.at(-1)!));
-      const last = measured.at(-1)!;
-      assert.match(last.label, c.mechanism === 'signals' ? /SIGSTOP\/SIGCONT/ : /cgroup v[12]/);
-      for (const m of measured) {
-        assert.ok(
-          Math.abs(m.frozenSeen - c.percent / 100) <= (0.6 * c.percent) / 100,
-          `held in ${(100 * m.frozenSeen).toFixed(1)} % of state samples under ${c.percent} % steal (${m.label}; ${m.hypervisor})`,
-        );
-        assert.equal(m.frozenSeenAfter, 0, `never held after stop() (${m.label})`);
-        assert.ok(m.freed > 0.75, `after stop the target may run again (share ${m.freed.toFixed(2)}; ${m.hypervisor})`);
-      }
-      if (!precise(last)) {
-        const quiet = measured.filter((m) => m.quiet);
-        assert.equal(quiet.length, 0, `on a quiet CPU: share ${quiet.map((m) => m.share.toFixed(3)).join(', ')} under ${c.percent} % steal, after stop ${quiet.map((m) => m.freed.toFixed(2)).join(', ')} (${last.label})`);
-        t.diagnostic(`not judged to 5 points: the hypervisor took more than ${HYPERVISOR_STEAL_MAX * 100} % of cpu ${cpu} in every measurement`);
-      }
+      // The share is judged to 5 points on a measurement the hypervisor left alone (onQuietMachine,
+      // up to 4): a VM's noisy neighbours stall this process's duty-cycle timers and blur the
+      // accounting (CI saw 20–40 % steal, and a 20 % steal read as 0.94 at 26 %). Every
+      // measurement is judged on the mechanism as seen in the target's state: held for about the
+      // asked share (within 60 % of it) while stolen from, never after stop() — which a mechanism
+      // that holds nothing, holds the wrong process or never thaws fails on any machine.
+      const { unjudged } = await onQuietMachine(
+        async () => {
+          const m = await measure(c.percent, c.mechanism);
+          t.diagnostic(
+            `available share ${m.share.toFixed(3)} (expected ${expected}), after stop ${m.freed.toFixed(3)}; held in ${(100 * m.frozenSeen).toFixed(1)} % of state samples; ${m.hypervisor}`,
+          );
+          assert.match(m.label, c.mechanism === 'signals' ? /SIGSTOP\/SIGCONT/ : /cgroup v[12]/);
+          assert.ok(
+            Math.abs(m.frozenSeen - c.percent / 100) <= (0.6 * c.percent) / 100,
+            `held in ${(100 * m.frozenSeen).toFixed(1)} % of state samples under ${c.percent} % steal (${m.label}; ${m.hypervisor})`,
+          );
+          assert.equal(m.frozenSeenAfter, 0, `never held after stop() (${m.label})`);
+          assert.ok(m.freed > 0.75, `after stop the target may run again (share ${m.freed.toFixed(2)}; ${m.hypervisor})`);
+          return m;
+        },
+        (m) => {
+          assert.ok(Math.abs(m.share - expected) <= 0.05, `share ${m.share.toFixed(3)} under ${c.percent} % steal (${m.label}; ${m.hypervisor})`);
+          assert.ok(m.freed > 0.95, `after stop ${m.freed.toFixed(3)} (${m.label}; ${m.hypervisor})`);
+        },
+        { attempts: 4, stealOf: (m) => m.hypervisorSteal },
+      );
+      if (unjudged) t.diagnostic(`not judged to 5 points: the hypervisor took more than ${HYPERVISOR_STEAL_MAX * 100} % of cpu ${cpu} in every measurement`);
       assert.equal(readFileSync(`/proc/${hog.pid}/cgroup`, 'utf8'), cgroupBefore, 'target is back in its original cgroups');
       assert.deepEqual(meshbenchCgroups().filter((d) => d.includes(runId)), []);
       assert.deepEqual(ledger.entries(), []);
